@@ -1,0 +1,680 @@
+package dev.poolguard.autoconfigure;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Configuration of PoolGuard, under the {@code poolguard} prefix. Every duration accepts
+ * {@code 500ms}, {@code 5s}, {@code 2m} or ISO-8601; a bare number means seconds, so
+ * {@code DB_POOL_TIMEOUT=30} means thirty seconds.
+ *
+ * <p>
+ * Each default is tuned for a web service on call at 3 a.m., not copied from the
+ * library it configures; the reason for each is in its description and in
+ * {@code docs/configuration.md}.
+ *
+ * @author PoolGuard
+ */
+@ConfigurationProperties("poolguard")
+public class PoolGuardProperties {
+
+	/** The prefix of every PoolGuard property. */
+	public static final String PREFIX = "poolguard";
+
+	/**
+	 * Whether PoolGuard tunes, guards and observes the application's PostgreSQL pool.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Maximum number of connections in the pool (HikariCP maximumPoolSize). 10 keeps a
+	 * small PostgreSQL server busy without queueing on its CPUs; more connections than
+	 * the server has cores times two rarely add throughput. The connection budget checks
+	 * it against the server's real limits.
+	 */
+	private int connectionLimit = 10;
+
+	/**
+	 * Minimum number of idle connections (HikariCP minimumIdle). Defaults to
+	 * connection-limit: a fixed-size pool answers a burst without opening connections
+	 * while requests wait.
+	 */
+	private Integer minIdle;
+
+	/**
+	 * Longest time a request waits for a connection before it fails (HikariCP
+	 * connectionTimeout). 5s instead of HikariCP's 30s: a request that waited 5 seconds
+	 * for a connection has already failed for its user, and a fast, honest error beats a
+	 * thread pool full of 30-second waits.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration poolTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Time after which a connection above min-idle is closed (HikariCP idleTimeout). Only
+	 * matters when min-idle is below connection-limit.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration idleTimeout = Duration.ofMinutes(10);
+
+	/**
+	 * Longest life of a connection before the pool replaces it (HikariCP maxLifetime).
+	 * 30 minutes spreads server-side memory growth and lets failovers and DNS changes
+	 * reach every connection; keep it shorter than any proxy's or firewall's connection
+	 * time limit.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration maxLifetime = Duration.ofMinutes(30);
+
+	/**
+	 * Interval at which idle connections are tested (HikariCP keepaliveTime). 2 minutes
+	 * keeps them alive through NAT gateways and firewalls that silently drop idle flows
+	 * after about 5 minutes, and finds dead ones before a request does.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration keepaliveTime = Duration.ofMinutes(2);
+
+	/**
+	 * Longest time a connection test may take (HikariCP validationTimeout). 2s instead of
+	 * 5s so that a dead connection is discarded well within pool-timeout.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration validationTimeout = Duration.ofSeconds(2);
+
+	/**
+	 * Time a connection may be held before HikariCP logs a possible leak with the stack
+	 * of the code that borrowed it (HikariCP leakDetectionThreshold); 0 turns it off. 60s:
+	 * a web request that holds a connection for a minute is a leak or a runaway
+	 * transaction, and the log line names the code.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration leakDetectionThreshold = Duration.ofSeconds(60);
+
+	/**
+	 * Number of prepared statements each connection keeps (pgjdbc
+	 * preparedStatementCacheQueries). 0 turns server-side prepared statements off
+	 * (prepareThreshold=0), which transaction-mode PgBouncer needs.
+	 */
+	private int statementCacheSize = 256;
+
+	/**
+	 * Memory each connection's statement cache may use, in MiB (pgjdbc
+	 * preparedStatementCacheSizeMiB).
+	 */
+	private int statementCacheSizeMib = 5;
+
+	/**
+	 * Number of executions of a statement after which pgjdbc prepares it on the server
+	 * (pgjdbc prepareThreshold).
+	 */
+	private int prepareThreshold = 5;
+
+	/**
+	 * Longest time a read from the database may block (pgjdbc socketTimeout, whole
+	 * seconds); 0 waits forever. pgjdbc waits forever by default, so a dead network hangs
+	 * a borrowed connection, and the request holding it, for up to 15 minutes of TCP
+	 * retransmissions. 30s ends that; raise it for statements that legitimately run
+	 * longer (long migrations, reports).
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration socketTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Longest time to open the TCP connection to the server (pgjdbc connectTimeout, whole
+	 * seconds). 5s: an unreachable server is reported within pool-timeout.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Whether TCP keep-alive probes are sent on database connections (pgjdbc
+	 * tcpKeepAlive). pgjdbc leaves it off, so a half-open connection goes unnoticed.
+	 */
+	private boolean tcpKeepAlive = true;
+
+	/**
+	 * Name the connections show in pg_stat_activity (pgjdbc ApplicationName). Defaults to
+	 * spring.application.name, so the database administrator can tell whose connections
+	 * they are.
+	 */
+	private String applicationName;
+
+	/**
+	 * Further pgjdbc connection properties, passed through as they are, for example
+	 * poolguard.driver-properties.sslmode=require.
+	 */
+	private Map<String, String> driverProperties = new LinkedHashMap<>();
+
+	/**
+	 * How many instances of the application share the database server. The connection
+	 * budget divides the server's connections between them.
+	 */
+	private int instances = 1;
+
+	/**
+	 * Connections kept free for administrators, migrations and other clients, on top of
+	 * the server's own superuser_reserved_connections.
+	 */
+	private int reservedConnections = 0;
+
+	/**
+	 * Whether to print the connection budget report and exit (0 when it passes, 1 when
+	 * it does not) instead of running the application. Meant for a deployment pipeline:
+	 * java -jar app.jar --poolguard.verify=true.
+	 */
+	private boolean verify = false;
+
+	/**
+	 * Largest number of threads allowed to wait for a connection at once; past it,
+	 * acquisition fails at once with PoolSaturatedException instead of queueing.
+	 * Queueing more requests than the pool can serve within pool-timeout only turns a
+	 * slow response into a timeout.
+	 */
+	private int maxWaiting = 50;
+
+	private final Budget budget = new Budget();
+
+	private final Retry retry = new Retry();
+
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	private final Health health = new Health();
+
+	private final ServerMetrics serverMetrics = new ServerMetrics();
+
+	private final Endpoint endpoint = new Endpoint();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public int getConnectionLimit() {
+		return this.connectionLimit;
+	}
+
+	public void setConnectionLimit(int connectionLimit) {
+		this.connectionLimit = connectionLimit;
+	}
+
+	public Integer getMinIdle() {
+		return this.minIdle;
+	}
+
+	public void setMinIdle(Integer minIdle) {
+		this.minIdle = minIdle;
+	}
+
+	public Duration getPoolTimeout() {
+		return this.poolTimeout;
+	}
+
+	public void setPoolTimeout(Duration poolTimeout) {
+		this.poolTimeout = poolTimeout;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public Duration getMaxLifetime() {
+		return this.maxLifetime;
+	}
+
+	public void setMaxLifetime(Duration maxLifetime) {
+		this.maxLifetime = maxLifetime;
+	}
+
+	public Duration getKeepaliveTime() {
+		return this.keepaliveTime;
+	}
+
+	public void setKeepaliveTime(Duration keepaliveTime) {
+		this.keepaliveTime = keepaliveTime;
+	}
+
+	public Duration getValidationTimeout() {
+		return this.validationTimeout;
+	}
+
+	public void setValidationTimeout(Duration validationTimeout) {
+		this.validationTimeout = validationTimeout;
+	}
+
+	public Duration getLeakDetectionThreshold() {
+		return this.leakDetectionThreshold;
+	}
+
+	public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+		this.leakDetectionThreshold = leakDetectionThreshold;
+	}
+
+	public int getStatementCacheSize() {
+		return this.statementCacheSize;
+	}
+
+	public void setStatementCacheSize(int statementCacheSize) {
+		this.statementCacheSize = statementCacheSize;
+	}
+
+	public int getStatementCacheSizeMib() {
+		return this.statementCacheSizeMib;
+	}
+
+	public void setStatementCacheSizeMib(int statementCacheSizeMib) {
+		this.statementCacheSizeMib = statementCacheSizeMib;
+	}
+
+	public int getPrepareThreshold() {
+		return this.prepareThreshold;
+	}
+
+	public void setPrepareThreshold(int prepareThreshold) {
+		this.prepareThreshold = prepareThreshold;
+	}
+
+	public Duration getSocketTimeout() {
+		return this.socketTimeout;
+	}
+
+	public void setSocketTimeout(Duration socketTimeout) {
+		this.socketTimeout = socketTimeout;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public boolean isTcpKeepAlive() {
+		return this.tcpKeepAlive;
+	}
+
+	public void setTcpKeepAlive(boolean tcpKeepAlive) {
+		this.tcpKeepAlive = tcpKeepAlive;
+	}
+
+	public String getApplicationName() {
+		return this.applicationName;
+	}
+
+	public void setApplicationName(String applicationName) {
+		this.applicationName = applicationName;
+	}
+
+	public Map<String, String> getDriverProperties() {
+		return this.driverProperties;
+	}
+
+	public void setDriverProperties(Map<String, String> driverProperties) {
+		this.driverProperties = driverProperties;
+	}
+
+	public int getInstances() {
+		return this.instances;
+	}
+
+	public void setInstances(int instances) {
+		this.instances = instances;
+	}
+
+	public int getReservedConnections() {
+		return this.reservedConnections;
+	}
+
+	public void setReservedConnections(int reservedConnections) {
+		this.reservedConnections = reservedConnections;
+	}
+
+	public boolean isVerify() {
+		return this.verify;
+	}
+
+	public void setVerify(boolean verify) {
+		this.verify = verify;
+	}
+
+	public int getMaxWaiting() {
+		return this.maxWaiting;
+	}
+
+	public void setMaxWaiting(int maxWaiting) {
+		this.maxWaiting = maxWaiting;
+	}
+
+	public Budget getBudget() {
+		return this.budget;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public ServerMetrics getServerMetrics() {
+		return this.serverMetrics;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * What to do with the connection budget check.
+	 */
+	public enum BudgetMode {
+
+		/** Stop startup when the pool does not fit the server's connection budget. */
+		FAIL,
+
+		/** Log one warning line when the pool does not fit. */
+		WARN,
+
+		/** Skip the check. */
+		OFF
+
+	}
+
+	/**
+	 * The check of the pool against the server's real connection limits.
+	 */
+	public static class Budget {
+
+		/**
+		 * What to do when the pool does not fit the server's connection budget: fail
+		 * startup, warn, or skip the check. Warn by default so that adding PoolGuard
+		 * never stops a running deployment; pipelines should use fail or verify.
+		 */
+		private BudgetMode mode = BudgetMode.WARN;
+
+		public BudgetMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(BudgetMode mode) {
+			this.mode = mode;
+		}
+
+	}
+
+	/**
+	 * Retry of connection acquisition (never of a statement or a transaction).
+	 */
+	public static class Retry {
+
+		/**
+		 * Whether a transient failure to get a connection (server restarting, too many
+		 * connections, connection refused) is retried.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Attempts in all, the first included. 3 rides out a server restart or a short
+		 * burst of "too many connections" without multiplying a real outage's wait.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the first retry.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration initialBackoff = Duration.ofMillis(100);
+
+		/**
+		 * Longest wait between two attempts.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Factor by which the wait grows after each attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Random spread of each wait, from 0 (none) to 1 (up to twice or none of it), so
+		 * that instances do not retry in step.
+		 */
+		private double jitter = 0.5;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Circuit breaker around connection acquisition.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Whether persistent failures to reach the database open a circuit breaker, so
+		 * that requests fail within milliseconds instead of each waiting pool-timeout.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Percentage of failed acquisitions in the sliding window at which the breaker
+		 * opens.
+		 */
+		private float failureRateThreshold = 50;
+
+		/**
+		 * Number of most recent acquisitions the failure rate is computed over.
+		 */
+		private int slidingWindowSize = 20;
+
+		/**
+		 * Acquisitions needed in the window before the failure rate counts, so that one
+		 * failure after a quiet night does not open the breaker.
+		 */
+		private int minimumNumberOfCalls = 5;
+
+		/**
+		 * Time the breaker stays open before it lets probe acquisitions through. 1s: the
+		 * application notices a recovered database within about a second.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration waitDurationInOpenState = Duration.ofSeconds(1);
+
+		/**
+		 * Probe acquisitions allowed while half-open; when they succeed, the breaker
+		 * closes.
+		 */
+		private int permittedCallsInHalfOpenState = 2;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public float getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(float failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public int getSlidingWindowSize() {
+			return this.slidingWindowSize;
+		}
+
+		public void setSlidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+		}
+
+		public int getMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls;
+		}
+
+		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = minimumNumberOfCalls;
+		}
+
+		public Duration getWaitDurationInOpenState() {
+			return this.waitDurationInOpenState;
+		}
+
+		public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+			this.waitDurationInOpenState = waitDurationInOpenState;
+		}
+
+		public int getPermittedCallsInHalfOpenState() {
+			return this.permittedCallsInHalfOpenState;
+		}
+
+		public void setPermittedCallsInHalfOpenState(int permittedCallsInHalfOpenState) {
+			this.permittedCallsInHalfOpenState = permittedCallsInHalfOpenState;
+		}
+
+	}
+
+	/**
+	 * The poolguard health component.
+	 */
+	public static class Health {
+
+		/**
+		 * Pool utilisation, from 0 to 1, at or above which the pool reports itself
+		 * saturated. 0.8, the alert threshold the incident reports settled on.
+		 */
+		private double saturationThreshold = 0.8;
+
+		public double getSaturationThreshold() {
+			return this.saturationThreshold;
+		}
+
+		public void setSaturationThreshold(double saturationThreshold) {
+			this.saturationThreshold = saturationThreshold;
+		}
+
+	}
+
+	/**
+	 * Periodic sampling of the server's connections (pg_stat_activity) and limits.
+	 */
+	public static class ServerMetrics {
+
+		/**
+		 * Whether the server's connection counts and limits are sampled into metrics.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two samples. 15s matches a typical Prometheus scrape interval.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration interval = Duration.ofSeconds(15);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * The poolguard actuator endpoint.
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Whether the endpoint's write operation may resize the pool (within the
+		 * connection budget). Off by default: resizing a production pool is a decision,
+		 * not a side effect of an exposed endpoint.
+		 */
+		private boolean resizeEnabled = false;
+
+		public boolean isResizeEnabled() {
+			return this.resizeEnabled;
+		}
+
+		public void setResizeEnabled(boolean resizeEnabled) {
+			this.resizeEnabled = resizeEnabled;
+		}
+
+	}
+
+}

@@ -1,0 +1,202 @@
+package dev.poolguard.autoconfigure.pool;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.zaxxer.hikari.HikariConfig;
+import dev.poolguard.autoconfigure.PoolGuardConfigurationException.Problem;
+import dev.poolguard.autoconfigure.PoolGuardProperties;
+import dev.poolguard.autoconfigure.PoolGuardSanitizer;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+
+/**
+ * Works out the value each covered setting takes, and where it came from. A value set in
+ * {@code poolguard.*} wins; one set only through {@code spring.datasource.hikari.*}, on
+ * the pool bean or in the JDBC URL is kept, so that adding PoolGuard never silently
+ * undoes a setting; otherwise PoolGuard's tuned default applies. A setting given two
+ * different values is a {@link Problem}: guessing which one the user meant is how a
+ * production pool ends up with a size nobody chose.
+ *
+ * @author PoolGuard
+ */
+final class PoolSettingsResolver {
+
+	private static final HikariConfig HIKARI_DEFAULTS = new HikariConfig();
+
+	private static final String SPRING_APPLICATION_NAME = "spring.application.name";
+
+	private final Binder binder;
+
+	PoolSettingsResolver(Binder binder) {
+		this.binder = binder;
+	}
+
+	EffectivePoolSettings resolve(PoolGuardProperties properties, HikariConfig pool, List<Problem> problems) {
+		Map<String, String> urlParameters = urlParameters(pool.getJdbcUrl());
+		Map<PoolSetting, EffectiveSetting> settings = new EnumMap<>(PoolSetting.class);
+		for (PoolSetting setting : PoolSetting.values()) {
+			EffectiveSetting existing = setting.isHikariSetting() ? setOnPool(setting, pool)
+					: setForDriver(setting, pool, urlParameters);
+			settings.put(setting, choose(setting, properties, existing, settings, problems));
+		}
+		Map<String, EffectiveSetting> driverProperties = new LinkedHashMap<>();
+		properties.getDriverProperties().forEach((key, value) -> {
+			String property = PoolGuardProperties.PREFIX + ".driver-properties." + key;
+			for (PoolSetting setting : PoolSetting.values()) {
+				if (key.equals(setting.driverProperty())) {
+					problems.add(new Problem(property, PoolGuardSanitizer.sanitize(key, value),
+							"it is a setting PoolGuard covers itself", "Set " + setting.property() + " instead."));
+				}
+			}
+			EffectiveSetting existing = setForDriver(key, pool, urlParameters);
+			if (existing != null && !Objects.equals(existing.value(), value)) {
+				problems.add(conflict(property, PoolGuardSanitizer.sanitize(key, value), existing,
+						PoolGuardSanitizer.sanitize(key, existing.value())));
+			}
+			driverProperties.put(key, new EffectiveSetting(property, value, property));
+		});
+		return new EffectivePoolSettings(settings, driverProperties);
+	}
+
+	private EffectiveSetting choose(PoolSetting setting, PoolGuardProperties properties, EffectiveSetting existing,
+			Map<PoolSetting, EffectiveSetting> resolved, List<Problem> problems) {
+		Object configured = setting.configuredValue(properties);
+		if (isBound(setting.property())) {
+			if (existing != null && !Objects.equals(existing.value(), configured)) {
+				problems.add(conflict(setting.property(), EffectiveSetting.display(configured), existing,
+						existing.displayValue()));
+			}
+			return new EffectiveSetting(setting.property(), configured, setting.property());
+		}
+		if (setting == PoolSetting.PREPARE_THRESHOLD
+				&& Integer.valueOf(0).equals(resolved.get(PoolSetting.STATEMENT_CACHE_SIZE).value())) {
+			return new EffectiveSetting(setting.property(), 0, PoolSetting.STATEMENT_CACHE_SIZE.property() + "=0");
+		}
+		if (existing != null) {
+			return existing;
+		}
+		if (setting == PoolSetting.MIN_IDLE) {
+			EffectiveSetting limit = resolved.get(PoolSetting.CONNECTION_LIMIT);
+			return new EffectiveSetting(setting.property(), limit.value(),
+					limit.isDefault() ? EffectiveSetting.DEFAULT_ORIGIN : limit.origin());
+		}
+		if (setting == PoolSetting.VALIDATION_TIMEOUT) {
+			// A connection test must leave a waiting request time to get another connection.
+			Duration halfPoolTimeout = ((Duration) resolved.get(PoolSetting.POOL_TIMEOUT).value()).dividedBy(2);
+			Duration validationTimeout = (Duration) configured;
+			return new EffectiveSetting(setting.property(),
+					(halfPoolTimeout.compareTo(validationTimeout) < 0) ? halfPoolTimeout : validationTimeout,
+					EffectiveSetting.DEFAULT_ORIGIN);
+		}
+		if (setting == PoolSetting.APPLICATION_NAME) {
+			String applicationName = this.binder.bind(SPRING_APPLICATION_NAME, String.class).orElse(null);
+			return new EffectiveSetting(setting.property(), applicationName,
+					(applicationName != null) ? SPRING_APPLICATION_NAME : EffectiveSetting.DEFAULT_ORIGIN);
+		}
+		return new EffectiveSetting(setting.property(), fitDefaultToMaxLifetime(setting, configured, resolved),
+				EffectiveSetting.DEFAULT_ORIGIN);
+	}
+
+	/**
+	 * A default never stops startup: next to a short max-lifetime, the timers that must
+	 * fire within a connection's life yield, as HikariCP itself would make them.
+	 */
+	private static Object fitDefaultToMaxLifetime(PoolSetting setting, Object value,
+			Map<PoolSetting, EffectiveSetting> resolved) {
+		if (!(value instanceof Duration duration) || !resolved.containsKey(PoolSetting.MAX_LIFETIME)) {
+			return value;
+		}
+		Duration maxLifetime = (Duration) resolved.get(PoolSetting.MAX_LIFETIME).value();
+		if (duration.compareTo(maxLifetime) < 0) {
+			return value;
+		}
+		return switch (setting) {
+			case IDLE_TIMEOUT, KEEPALIVE_TIME -> Duration.ZERO;
+			case LEAK_DETECTION_THRESHOLD -> maxLifetime.minusSeconds(1);
+			default -> value;
+		};
+	}
+
+	private static Problem conflict(String property, String value, EffectiveSetting existing, String existingValue) {
+		return new Problem(property, value,
+				existing.origin() + " sets the same setting to " + existingValue + ", and only one can be in force",
+				"Remove one of the two, or give them the same value. " + property
+						+ " is the one PoolGuard documents and checks.");
+	}
+
+	/**
+	 * The value a HikariCP setting has on the pool when somebody set it: through
+	 * {@code spring.datasource.hikari.*}, or on a pool bean the application built itself.
+	 */
+	private EffectiveSetting setOnPool(PoolSetting setting, HikariConfig pool) {
+		Object value = setting.hikariValue(pool);
+		if (isBound(setting.springProperty())) {
+			return new EffectiveSetting(setting.property(), value, setting.springProperty());
+		}
+		if (!Objects.equals(value, setting.hikariValue(HIKARI_DEFAULTS))) {
+			return new EffectiveSetting(setting.property(), value, "the HikariDataSource bean");
+		}
+		return null;
+	}
+
+	private EffectiveSetting setForDriver(PoolSetting setting, HikariConfig pool, Map<String, String> urlParameters) {
+		EffectiveSetting existing = setForDriver(setting.driverProperty(), pool, urlParameters);
+		if (existing == null) {
+			return null;
+		}
+		Object value;
+		try {
+			value = setting.fromDriver((String) existing.value());
+		}
+		catch (RuntimeException ex) {
+			value = existing.value();
+		}
+		return new EffectiveSetting(setting.property(), value, existing.origin());
+	}
+
+	/**
+	 * A driver property set in the JDBC URL (which pgjdbc lets win over every other
+	 * source) or in {@code spring.datasource.hikari.data-source-properties}.
+	 */
+	private static EffectiveSetting setForDriver(String key, HikariConfig pool, Map<String, String> urlParameters) {
+		String fromUrl = urlParameters.get(key);
+		if (fromUrl != null) {
+			return new EffectiveSetting(key, fromUrl, "the JDBC URL parameter " + key);
+		}
+		Object fromPool = pool.getDataSourceProperties().get(key);
+		if (fromPool != null) {
+			return new EffectiveSetting(key, String.valueOf(fromPool),
+					"spring.datasource.hikari.data-source-properties." + key);
+		}
+		return null;
+	}
+
+	private boolean isBound(String property) {
+		return this.binder.bind(property, Bindable.of(String.class)).isBound();
+	}
+
+	static Map<String, String> urlParameters(String jdbcUrl) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		int query = (jdbcUrl != null) ? jdbcUrl.indexOf('?') : -1;
+		if (query < 0) {
+			return parameters;
+		}
+		for (String pair : jdbcUrl.substring(query + 1).split("&")) {
+			int equals = pair.indexOf('=');
+			if (equals > 0) {
+				parameters.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+						URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+			}
+		}
+		return parameters;
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.poolguard.autoconfigure.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.PoolGuardConfigurationException;
+import dev.poolguard.autoconfigure.PoolGuardConfigurationException.Problem;
+import dev.poolguard.autoconfigure.PoolGuardProperties;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
+import org.springframework.core.env.Environment;
+
+/**
+ * Applies PoolGuard's settings to Spring Boot's {@link HikariDataSource} before the pool
+ * starts. It runs after configuration property binding and after Boot has applied any
+ * {@code JdbcConnectionDetails}, so it sees the URL and the settings Boot will use.
+ *
+ * @author PoolGuard
+ */
+final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdered {
+
+	private static final Log logger = LogFactory.getLog(PoolTuningPostProcessor.class);
+
+	static final String DATA_SOURCE_BEAN_NAME = "dataSource";
+
+	private final ObjectProvider<PoolGuardProperties> properties;
+
+	private final Environment environment;
+
+	private final ObjectProvider<TunedPools> tunedPools;
+
+	PoolTuningPostProcessor(ObjectProvider<PoolGuardProperties> properties, Environment environment,
+			ObjectProvider<TunedPools> tunedPools) {
+		this.properties = properties;
+		this.environment = environment;
+		this.tunedPools = tunedPools;
+	}
+
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) {
+		if (bean instanceof HikariDataSource pool && DATA_SOURCE_BEAN_NAME.equals(beanName)) {
+			tune(pool);
+		}
+		return bean;
+	}
+
+	private void tune(HikariDataSource pool) {
+		if (!PostgresUrls.isPostgres(pool.getJdbcUrl())) {
+			logger.info("PoolGuard backs off: the data source is not PostgreSQL ("
+					+ PostgresUrls.describe(pool.getJdbcUrl()) + "); the pool keeps Spring Boot's settings.");
+			return;
+		}
+		PoolGuardProperties properties = this.properties.getObject();
+		List<Problem> problems = new ArrayList<>();
+		EffectivePoolSettings settings = new PoolSettingsResolver(Binder.get(this.environment)).resolve(properties,
+				pool, problems);
+		PoolGuardConfigurationValidator.validate(settings, properties, problems);
+		if (!problems.isEmpty()) {
+			throw new PoolGuardConfigurationException(problems);
+		}
+		apply(settings, pool);
+		this.tunedPools.ifAvailable((pools) -> pools.add(pool, settings));
+		logger.info("PoolGuard tuned pool to " + PostgresUrls.describe(pool.getJdbcUrl()) + ": "
+				+ settings.all()
+					.stream()
+					.filter((setting) -> setting.value() != null)
+					.map((setting) -> setting.property().substring(PoolGuardProperties.PREFIX.length() + 1) + "="
+							+ setting.displayValue())
+					.collect(Collectors.joining(", ")));
+	}
+
+	private static void apply(EffectivePoolSettings settings, HikariDataSource pool) {
+		for (PoolSetting setting : PoolSetting.values()) {
+			Object value = settings.get(setting).value();
+			if (setting.isHikariSetting()) {
+				setting.applyToHikari(pool, value);
+			}
+			else if (value != null) {
+				pool.addDataSourceProperty(setting.driverProperty(), setting.toDriver(value));
+			}
+		}
+		settings.driverProperties().forEach((key, setting) -> pool.addDataSourceProperty(key, setting.value()));
+	}
+
+	@Override
+	public int getOrder() {
+		// After ConfigurationPropertiesBindingPostProcessor and Boot's
+		// JdbcConnectionDetailsBeanPostProcessor (HIGHEST_PRECEDENCE + 2).
+		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+}

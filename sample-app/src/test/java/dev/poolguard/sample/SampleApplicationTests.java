@@ -1,0 +1,50 @@
+package dev.poolguard.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample as a new user first runs it: no database configured, so it starts its own
+ * PostgreSQL, and its health is UP over real HTTP.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private ApplicationContext context;
+
+	@Test
+	void startsAnEmbeddedPostgresWhenNoDatabaseIsConfigured() {
+		assertThat(this.context.getBeansOfType(EmbeddedPostgres.class)).hasSize(1);
+		HikariDataSource pool = this.context.getBean(HikariDataSource.class);
+		assertThat(pool.getJdbcUrl()).startsWith("jdbc:postgresql://localhost:");
+		assertThat(pool.getMaximumPoolSize()).isEqualTo(10);
+	}
+
+	@Test
+	void healthIsUpOverHttp() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).startsWith("{\"status\":\"UP\"").contains("\"db\":{\"status\":\"UP\"");
+	}
+
+}
