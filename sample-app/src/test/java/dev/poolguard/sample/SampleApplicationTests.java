@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import com.jayway.jsonpath.JsonPath;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,8 @@ class SampleApplicationTests {
 			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health")).build(),
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).startsWith("{\"status\":\"UP\"").contains("\"db\":{\"status\":\"UP\"");
+		assertThat(JsonPath.<String>read(response.body(), "$.status")).isEqualTo("UP");
+		assertThat(JsonPath.<String>read(response.body(), "$.components.db.status")).isEqualTo("UP");
 	}
 
 }
