@@ -189,6 +189,8 @@ public class PoolGuardProperties {
 
 	private final Endpoint endpoint = new Endpoint();
 
+	private final Web web = new Web();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -379,6 +381,10 @@ public class PoolGuardProperties {
 
 	public Endpoint getEndpoint() {
 		return this.endpoint;
+	}
+
+	public Web getWeb() {
+		return this.web;
 	}
 
 	/**
@@ -673,6 +679,28 @@ public class PoolGuardProperties {
 
 		public void setResizeEnabled(boolean resizeEnabled) {
 			this.resizeEnabled = resizeEnabled;
+		}
+
+	}
+
+	/**
+	 * How a Spring MVC application answers when PoolGuard refuses a connection.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether DatabaseUnavailableException and PoolSaturatedException, also when
+		 * Spring wraps them, become HTTP 503 Problem Details with a Retry-After header,
+		 * instead of a 500 with a stack trace. Nothing else is intercepted.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

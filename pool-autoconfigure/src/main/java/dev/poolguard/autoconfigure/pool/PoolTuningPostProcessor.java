@@ -47,12 +47,12 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
 		if (bean instanceof HikariDataSource pool && DATA_SOURCE_BEAN_NAME.equals(beanName)) {
-			tune(pool);
+			tune(pool, beanName);
 		}
 		return bean;
 	}
 
-	private void tune(HikariDataSource pool) {
+	private void tune(HikariDataSource pool, String beanName) {
 		if (!PostgresUrls.isPostgres(pool.getJdbcUrl())) {
 			logger.info("PoolGuard backs off: the data source is not PostgreSQL ("
 					+ PostgresUrls.describe(pool.getJdbcUrl()) + "); the pool keeps Spring Boot's settings.");
@@ -67,7 +67,7 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 			throw new PoolGuardConfigurationException(problems);
 		}
 		apply(settings, pool);
-		this.tunedPools.ifAvailable((pools) -> pools.add(pool, settings));
+		this.tunedPools.ifAvailable((pools) -> pools.add(beanName, settings));
 		logger.info("PoolGuard tuned pool to " + PostgresUrls.describe(pool.getJdbcUrl()) + ": "
 				+ settings.all()
 					.stream()

@@ -1,10 +1,7 @@
 package dev.poolguard.autoconfigure.pool;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Map;
-
-import com.zaxxer.hikari.HikariDataSource;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pools PoolGuard tuned, with the settings in force on each and where they came from.
@@ -13,21 +10,20 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 public final class TunedPools {
 
-	private final Map<HikariDataSource, EffectivePoolSettings> pools = Collections
-		.synchronizedMap(new IdentityHashMap<>());
+	private final Map<String, EffectivePoolSettings> pools = new ConcurrentHashMap<>();
 
-	void add(HikariDataSource pool, EffectivePoolSettings settings) {
-		this.pools.put(pool, settings);
+	void add(String beanName, EffectivePoolSettings settings) {
+		this.pools.put(beanName, settings);
 	}
 
 	/**
 	 * The settings PoolGuard put in force on a pool.
-	 * @param pool the pool
+	 * @param beanName the name of the pool's bean
 	 * @return its settings, or {@code null} when PoolGuard did not tune it (not
 	 * PostgreSQL, or not the application's {@code dataSource} bean)
 	 */
-	public EffectivePoolSettings settingsOf(HikariDataSource pool) {
-		return this.pools.get(pool);
+	public EffectivePoolSettings settingsOf(String beanName) {
+		return this.pools.get(beanName);
 	}
 
 }

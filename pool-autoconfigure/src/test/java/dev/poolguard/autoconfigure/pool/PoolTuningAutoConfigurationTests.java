@@ -268,7 +268,7 @@ class PoolTuningAutoConfigurationTests {
 				HikariDataSource pool = context.getBean(HikariDataSource.class);
 				assertThat(pool.getConnectionTimeout()).isEqualTo(30_000);
 				assertThat(pool.getDataSourceProperties()).isEmpty();
-				assertThat(context.getBean(TunedPools.class).settingsOf(pool)).isNull();
+				assertThat(context.getBean(TunedPools.class).settingsOf("dataSource")).isNull();
 			});
 		assertThat(output).containsOnlyOnce("PoolGuard backs off")
 			.contains("jdbc:mysql://localhost:1/db")
@@ -295,7 +295,7 @@ class PoolTuningAutoConfigurationTests {
 	}
 
 	private static EffectivePoolSettings settings(AssertableApplicationContext context) {
-		return context.getBean(TunedPools.class).settingsOf(context.getBean(HikariDataSource.class));
+		return context.getBean(TunedPools.class).settingsOf("dataSource");
 	}
 
 }

@@ -12,7 +12,10 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
+import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 import dev.poolguard.test.PostgresServer;
 import dev.poolguard.test.PostgresServers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +33,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -47,7 +51,8 @@ class TunedPoolIntegrationTests {
 	private final String applicationName = "poolguard-it-" + UUID.randomUUID().toString().substring(0, 8);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class, DataSourceAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
+				PoolGuardResilienceAutoConfiguration.class, DataSourceAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
 				"spring.datasource.username=" + server.username(), "spring.datasource.password=" + server.password(),
 				"spring.application.name=" + this.applicationName);
@@ -153,26 +158,44 @@ class TunedPoolIntegrationTests {
 	}
 
 	@Test
-	void dataSourceUnwrapperReachesTheHikariPool() {
-		this.contextRunner.run((context) -> {
+	void guardedPoolIsStillTheHikariDataSourceBootAndApplicationsExpect() {
+		this.contextRunner.withBean(PoolStatisticsReader.class).run((context) -> {
 			DataSource dataSource = context.getBean(DataSource.class);
-			HikariDataSource pool = DataSourceUnwrapper.unwrap(dataSource, HikariDataSource.class);
-			assertThat(pool).isNotNull();
-			assertThat(pool.getConnectionTimeout()).isEqualTo(5_000);
+			assertThat(dataSource).isInstanceOf(GuardedHikariDataSource.class);
+			assertThat(context.getBean(PoolStatisticsReader.class).pool).isSameAs(dataSource);
+			assertThat(DataSourceUnwrapper.unwrap(dataSource, HikariDataSource.class)).isSameAs(dataSource);
+			assertThat(DataSourceUnwrapper.unwrap(dataSource, HikariConfigMXBean.class, HikariDataSource.class))
+				.isSameAs(dataSource);
+			assertThat(((HikariDataSource) dataSource).getConnectionTimeout()).isEqualTo(5_000);
+		});
+	}
+
+	@Test
+	void lazyConnectionFetchWrapsTheGuardedPool() {
+		this.contextRunner.withPropertyValues("spring.datasource.connection-fetch=lazy").run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			assertThat(dataSource).isInstanceOf(LazyConnectionDataSourceProxy.class);
+			assertThat(((LazyConnectionDataSourceProxy) dataSource).getTargetDataSource())
+				.isInstanceOf(GuardedHikariDataSource.class);
+			try (Connection connection = dataSource.getConnection();
+					ResultSet result = connection.createStatement().executeQuery("SELECT 1")) {
+				assertThat(result.next()).isTrue();
+			}
 		});
 	}
 
 	@Test
 	void jdbcConnectionDetailsBeanIsHonoured() {
 		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
+					PoolGuardResilienceAutoConfiguration.class, DataSourceAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://localhost:1/not-this-one",
 					"poolguard.connection-limit=2", "poolguard.application-name=" + this.applicationName)
 			.withBean(JdbcConnectionDetails.class, server::connectionDetails)
 			.run((context) -> {
-				HikariDataSource pool = context.getBean(HikariDataSource.class);
-				try (Connection connection = pool.getConnection()) {
+				HikariDataSource pool = DataSourceUnwrapper.unwrap(context.getBean(DataSource.class),
+						HikariDataSource.class);
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
 					assertThat(connection.isValid(1)).isTrue();
 				}
 				assertThat(pool.getJdbcUrl()).isEqualTo(server.jdbcUrl());
@@ -193,6 +216,20 @@ class TunedPoolIntegrationTests {
 				assertThat(context.getBean(JdbcTemplate.class).queryForObject("SELECT name FROM clients", String.class))
 					.isEqualTo("first client");
 			});
+	}
+
+	/**
+	 * Application code that injects the pool by its HikariCP type, as some do to read
+	 * its statistics.
+	 */
+	static class PoolStatisticsReader {
+
+		final HikariDataSource pool;
+
+		PoolStatisticsReader(HikariDataSource pool) {
+			this.pool = pool;
+		}
+
 	}
 
 	private static void execute(Connection connection, String sql, int times) throws SQLException {

@@ -1,0 +1,272 @@
+package dev.poolguard.autoconfigure.resilience;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Guards connection acquisition, and nothing else, with load shedding, a circuit breaker
+ * and a retry. Statements and transactions are never retried.
+ *
+ * <p>
+ * The success path costs a few field reads: the breaker is told of a success without a
+ * clock reading (PoolGuard's breakers have no slow-call threshold), and no Resilience4j
+ * decoration is allocated until an attempt fails.
+ *
+ * @author PoolGuard
+ */
+final class AcquisitionGuard {
+
+	private static final Log logger = LogFactory.getLog(AcquisitionGuard.class);
+
+	private static final Duration SATURATED_RETRY_AFTER = Duration.ofSeconds(1);
+
+	private final HikariDataSource pool;
+
+	private final CircuitBreaker breaker;
+
+	private final Retry retry;
+
+	private final int maxWaiting;
+
+	private final Duration unavailableRetryAfter;
+
+	private final AtomicReference<CircuitBreaker.State> lastSeenState = new AtomicReference<>(
+			CircuitBreaker.State.CLOSED);
+
+	private volatile HikariPoolMXBean poolStatistics;
+
+	private volatile Throwable lastDatabaseFailure;
+
+	/**
+	 * Guards a pool.
+	 * @param pool the pool, for its statistics
+	 * @param breaker the circuit breaker, or {@code null} for none
+	 * @param retry the retry, or {@code null} for none
+	 * @param maxWaiting the number of threads allowed to wait for a connection
+	 */
+	AcquisitionGuard(HikariDataSource pool, CircuitBreaker breaker, Retry retry, int maxWaiting) {
+		this.pool = pool;
+		this.breaker = breaker;
+		this.retry = retry;
+		this.maxWaiting = maxWaiting;
+		this.unavailableRetryAfter = (breaker != null)
+				? atLeastOneSecond(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
+				: SATURATED_RETRY_AFTER;
+		if (breaker != null) {
+			this.lastSeenState.set(breaker.getState());
+		}
+	}
+
+	CircuitBreaker circuitBreaker() {
+		return this.breaker;
+	}
+
+	Retry retry() {
+		return this.retry;
+	}
+
+	Connection acquire(ConnectionSource source) throws SQLException {
+		rejectIfTooManyWaiting();
+		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+			throw unavailable("its circuit breaker is open after repeated failures", this.lastDatabaseFailure);
+		}
+		try {
+			Connection connection = source.get();
+			if (this.breaker != null) {
+				this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+				if (this.lastSeenState.get() != CircuitBreaker.State.CLOSED) {
+					noticeBreakerTransition();
+				}
+			}
+			return connection;
+		}
+		catch (SQLException | RuntimeException ex) {
+			return recover(source, ex);
+		}
+	}
+
+	/**
+	 * The slow path, after a failed attempt: record it, and retry it while it is worth
+	 * it.
+	 */
+	private Connection recover(ConnectionSource source, Exception firstFailure) throws SQLException {
+		Retry.Context<Connection> context = (this.retry != null) ? this.retry.context() : null;
+		Exception failure = firstFailure;
+		int attempts = 1;
+		while (true) {
+			FailureKind kind = record(failure);
+			if (kind == FailureKind.SATURATED) {
+				throw saturated(failure);
+			}
+			if (kind != FailureKind.TRANSIENT || context == null) {
+				throw fail(kind, failure, attempts);
+			}
+			try {
+				context.onError(failure);
+			}
+			catch (Exception exhausted) {
+				logger.warn("PoolGuard gave up getting a connection after " + attempts + " attempt"
+						+ ((attempts == 1) ? "" : "s") + ": " + AcquisitionFailureClassifier.describe(exhausted));
+				throw fail(kind, exhausted, attempts);
+			}
+			attempts++;
+			rejectIfTooManyWaiting();
+			if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+				throw unavailable("its circuit breaker opened while retrying", failure);
+			}
+			try {
+				Connection connection = source.get();
+				if (this.breaker != null) {
+					this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+					noticeBreakerTransition();
+				}
+				context.onComplete();
+				return connection;
+			}
+			catch (SQLException | RuntimeException ex) {
+				failure = ex;
+			}
+		}
+	}
+
+	private FailureKind record(Exception failure) {
+		FailureKind kind = AcquisitionFailureClassifier.classify(failure);
+		if (kind.isDatabaseFailure()) {
+			this.lastDatabaseFailure = failure;
+		}
+		if (this.breaker != null) {
+			if (kind.isDatabaseFailure()) {
+				this.breaker.onError(0, TimeUnit.NANOSECONDS, failure);
+			}
+			else {
+				this.breaker.releasePermission();
+			}
+			noticeBreakerTransition();
+		}
+		return kind;
+	}
+
+	private void rejectIfTooManyWaiting() throws PoolSaturatedException {
+		HikariPoolMXBean statistics = poolStatistics();
+		if (statistics == null) {
+			return;
+		}
+		int waiting = statistics.getThreadsAwaitingConnection();
+		if (waiting >= this.maxWaiting && (this.maxWaiting > 0 || statistics.getIdleConnections() == 0)) {
+			throw new PoolSaturatedException("PoolGuard rejected the request at once: all "
+					+ statistics.getTotalConnections() + " connections are busy and " + waiting
+					+ " threads already wait for one (poolguard.max-waiting=" + this.maxWaiting + ")",
+					SATURATED_RETRY_AFTER, null);
+		}
+	}
+
+	private HikariPoolMXBean poolStatistics() {
+		HikariPoolMXBean statistics = this.poolStatistics;
+		if (statistics == null) {
+			statistics = this.pool.getHikariPoolMXBean();
+			this.poolStatistics = statistics;
+		}
+		return statistics;
+	}
+
+	private void noticeBreakerTransition() {
+		CircuitBreaker.State state = this.breaker.getState();
+		CircuitBreaker.State previous = this.lastSeenState.get();
+		if (state != previous && this.lastSeenState.compareAndSet(previous, state)) {
+			String message = "PoolGuard circuit breaker '" + this.breaker.getName() + "' " + previous + " -> " + state;
+			if (state == CircuitBreaker.State.OPEN) {
+				logger.warn(message + ": the database failed " + this.breaker.getMetrics().getNumberOfFailedCalls()
+						+ " of the last " + this.breaker.getMetrics().getNumberOfBufferedCalls()
+						+ " acquisitions (last: " + describeLastFailure()
+						+ "). Connections now fail at once with DatabaseUnavailableException; probing again in "
+						+ this.unavailableRetryAfter.toSeconds() + "s.");
+			}
+			else if (state == CircuitBreaker.State.CLOSED) {
+				logger.info(message + ": the database is back.");
+			}
+			else {
+				logger.info(message + ".");
+			}
+		}
+	}
+
+	private String describeLastFailure() {
+		Throwable failure = this.lastDatabaseFailure;
+		return (failure != null) ? AcquisitionFailureClassifier.describe(failure) : "none";
+	}
+
+	private DatabaseUnavailableException unavailable(String why, Throwable cause) {
+		noticeBreakerTransition();
+		String last = (cause != null) ? "; last failure: " + AcquisitionFailureClassifier.describe(cause) : "";
+		return new DatabaseUnavailableException("PoolGuard did not try the database: " + why + last,
+				this.unavailableRetryAfter, cause);
+	}
+
+	private PoolSaturatedException saturated(Exception timeout) {
+		return new PoolSaturatedException("PoolGuard: no connection came free within poolguard.pool-timeout ("
+				+ this.pool.getConnectionTimeout() + "ms); the database is healthy but every connection is busy. "
+				+ timeout.getMessage(), SATURATED_RETRY_AFTER, timeout);
+	}
+
+	private SQLException fail(FailureKind kind, Exception failure, int attempts) {
+		String cause = AcquisitionFailureClassifier.describe(failure);
+		if (kind == FailureKind.PERMANENT) {
+			String state = (failure instanceof SQLException sqlException) ? sqlException.getSQLState() : null;
+			return new SQLNonTransientConnectionException(
+					"PoolGuard could not connect, and retrying cannot help: " + cause + ". " + hint(failure), state,
+					failure);
+		}
+		if (kind == FailureKind.TRANSIENT) {
+			return new DatabaseUnavailableException("PoolGuard could not get a connection after " + attempts
+					+ " attempt" + ((attempts == 1) ? "" : "s") + ": " + cause, this.unavailableRetryAfter, failure);
+		}
+		return (failure instanceof SQLException sqlException) ? sqlException
+				: new SQLNonTransientConnectionException("PoolGuard could not get a connection: " + cause, failure);
+	}
+
+	private static String hint(Throwable failure) {
+		String state = String.valueOf(findSqlState(failure));
+		return switch (state) {
+			case "28P01", "28000" -> "Check spring.datasource.username and spring.datasource.password.";
+			case "3D000" -> "Check the database name in spring.datasource.url.";
+			case "08004" -> "The server rejected the connection: check its pg_hba.conf and the role's LOGIN right.";
+			case "55000" -> "The database does not accept connections (ALTER DATABASE ... ALLOW_CONNECTIONS).";
+			default -> "Check spring.datasource.* and the server's log.";
+		};
+	}
+
+	private static String findSqlState(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof SQLException sqlException && sqlException.getSQLState() != null) {
+				return sqlException.getSQLState();
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	private static Duration atLeastOneSecond(long millis) {
+		return Duration.ofSeconds(Math.max(1, (millis + 999) / 1000));
+	}
+
+	@FunctionalInterface
+	interface ConnectionSource {
+
+		Connection get() throws SQLException;
+
+	}
+
+}

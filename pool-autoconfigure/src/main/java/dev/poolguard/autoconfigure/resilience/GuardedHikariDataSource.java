@@ -1,0 +1,49 @@
+package dev.poolguard.autoconfigure.resilience;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * A {@link HikariDataSource} whose connection acquisition is guarded by PoolGuard: load
+ * shedding, a circuit breaker and a retry, around {@code getConnection()} only.
+ *
+ * <p>
+ * It is a HikariCP pool, not a wrapper around one, so that everything that expects
+ * Spring Boot's {@code HikariDataSource} bean keeps working: injection by type, pool
+ * metrics, JMX, pool metadata and {@code DataSourceUnwrapper}. It takes over the
+ * configuration of the pool Spring Boot built (from {@code spring.datasource.*}, any
+ * {@code JdbcConnectionDetails}, and PoolGuard's tuning) before that pool ever started.
+ *
+ * @author PoolGuard
+ */
+public final class GuardedHikariDataSource extends HikariDataSource {
+
+	private final AcquisitionGuard guard;
+
+	private final AcquisitionGuard.ConnectionSource fromPool = super::getConnection;
+
+	/**
+	 * Creates a guarded pool with the configuration of another, which must not have
+	 * started.
+	 * @param configured the pool whose configuration to take over
+	 * @param resilience the circuit breaker, retry and load-shedding limit to guard with
+	 */
+	public GuardedHikariDataSource(HikariDataSource configured, AcquisitionResilience resilience) {
+		configured.copyStateTo(this);
+		this.guard = new AcquisitionGuard(this, resilience.circuitBreaker(), resilience.retry(),
+				resilience.maxWaiting());
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		return this.guard.acquire(this.fromPool);
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		return this.guard.acquire(() -> super.getConnection(username, password));
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.poolguard.autoconfigure.resilience;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.PoolGuardProperties;
+import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
+import dev.poolguard.autoconfigure.pool.TunedPools;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
+import io.github.resilience4j.common.retry.configuration.RetryConfigCustomizer;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} that guards connection acquisition with load shedding, a
+ * Resilience4j circuit breaker and a Resilience4j retry.
+ *
+ * <p>
+ * When the application has Resilience4j's own registries (resilience4j-spring-boot4),
+ * PoolGuard takes its instances, named {@value AcquisitionResilience#INSTANCE_NAME}, from
+ * them: they then appear in its actuator endpoints and metrics, and
+ * {@code resilience4j.circuitbreaker.instances.poolguard.*} and
+ * {@code resilience4j.retry.instances.poolguard.*} override PoolGuard's settings one by
+ * one.
+ *
+ * @author PoolGuard
+ */
+@AutoConfiguration(after = PoolGuardPoolAutoConfiguration.class,
+		afterName = { "io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration" })
+@ConditionalOnClass({ HikariDataSource.class, CircuitBreaker.class, Retry.class })
+@ConditionalOnBooleanProperty(name = "poolguard.enabled", matchIfMissing = true)
+public final class PoolGuardResilienceAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	AcquisitionResilience poolGuardAcquisitionResilience(PoolGuardProperties properties,
+			ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<RetryRegistry> retries) {
+		CircuitBreaker circuitBreaker = null;
+		if (properties.getCircuitBreaker().isEnabled()) {
+			CircuitBreakerRegistry registry = circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults);
+			circuitBreaker = registry.circuitBreaker(AcquisitionResilience.INSTANCE_NAME,
+					ResilienceConfigs.circuitBreaker(properties.getCircuitBreaker()));
+		}
+		Retry retry = null;
+		if (properties.getRetry().isEnabled()) {
+			RetryRegistry registry = retries.getIfAvailable(RetryRegistry::ofDefaults);
+			retry = registry.retry(AcquisitionResilience.INSTANCE_NAME, ResilienceConfigs.retry(properties.getRetry()));
+		}
+		return new AcquisitionResilience(circuitBreaker, retry, properties.getMaxWaiting());
+	}
+
+	@Bean
+	static GuardingPostProcessor poolGuardGuardingPostProcessor(ObjectProvider<AcquisitionResilience> resilience,
+			ObjectProvider<TunedPools> tunedPools) {
+		return new GuardingPostProcessor(resilience, tunedPools);
+	}
+
+	/**
+	 * Makes PoolGuard's settings the defaults of the {@code poolguard} instances that
+	 * resilience4j-spring-boot4 creates from {@code resilience4j.*.instances.poolguard.*},
+	 * so that a property set there overrides only itself.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ CircuitBreakerConfigCustomizer.class, RetryConfigCustomizer.class })
+	static class Resilience4jSpringBootConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolGuardCircuitBreakerConfigCustomizer")
+		CircuitBreakerConfigCustomizer poolGuardCircuitBreakerConfigCustomizer(PoolGuardProperties properties,
+				Environment environment) {
+			return CircuitBreakerConfigCustomizer.of(AcquisitionResilience.INSTANCE_NAME,
+					(builder) -> ResilienceConfigs.apply(builder, properties.getCircuitBreaker(),
+							(name) -> isSet(environment, "resilience4j.circuitbreaker.instances.poolguard." + name)));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolGuardRetryConfigCustomizer")
+		RetryConfigCustomizer poolGuardRetryConfigCustomizer(PoolGuardProperties properties, Environment environment) {
+			return RetryConfigCustomizer.of(AcquisitionResilience.INSTANCE_NAME,
+					(builder) -> ResilienceConfigs.apply(builder, properties.getRetry(),
+							(name) -> isSet(environment, "resilience4j.retry.instances.poolguard." + name)));
+		}
+
+		private static boolean isSet(Environment environment, String property) {
+			return Binder.get(environment).bind(property, Bindable.of(String.class)).isBound();
+		}
+
+	}
+
+}
