@@ -1,5 +1,6 @@
 package dev.poolguard.autoconfigure.resilience;
 
+import dev.poolguard.autoconfigure.PoolGuardProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 
@@ -19,5 +20,21 @@ public record AcquisitionResilience(CircuitBreaker circuitBreaker, Retry retry, 
 	 * The name of PoolGuard's circuit breaker and retry, also in a Resilience4j registry.
 	 */
 	public static final String INSTANCE_NAME = "poolguard";
+
+	/**
+	 * Instances of their own, outside any Resilience4j registry, configured from
+	 * PoolGuard's properties: what the auto-configuration uses when the application has
+	 * no registries.
+	 * @param properties PoolGuard's properties
+	 * @return the instances
+	 */
+	public static AcquisitionResilience of(PoolGuardProperties properties) {
+		CircuitBreaker circuitBreaker = properties.getCircuitBreaker().isEnabled()
+				? CircuitBreaker.of(INSTANCE_NAME, ResilienceConfigs.circuitBreaker(properties.getCircuitBreaker()))
+				: null;
+		Retry retry = properties.getRetry().isEnabled()
+				? Retry.of(INSTANCE_NAME, ResilienceConfigs.retry(properties.getRetry())) : null;
+		return new AcquisitionResilience(circuitBreaker, retry, properties.getMaxWaiting());
+	}
 
 }
