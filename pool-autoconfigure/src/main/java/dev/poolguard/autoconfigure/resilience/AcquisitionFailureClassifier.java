@@ -24,6 +24,9 @@ final class AcquisitionFailureClassifier {
 	private static final Set<String> TRANSIENT_STATES = Set.of("08001", "08003", "08006", "08007", "53300", "57P01",
 			"57P02", "57P03");
 
+	/** The server is not there (or is shutting down, or starting up), not merely full. */
+	private static final Set<String> UNREACHABLE_STATES = Set.of("08001", "08006", "57P01", "57P02", "57P03");
+
 	private static final Set<String> PERMANENT_STATES = Set.of("28P01", "28000", "08004", "3D000", "55000");
 
 	private static final String HIKARI_TIMEOUT = "Connection is not available, request timed out";
@@ -81,6 +84,16 @@ final class AcquisitionFailureClassifier {
 			return FailureKind.TRANSIENT;
 		}
 		return null;
+	}
+
+	/**
+	 * Whether a failure to connect says the server cannot be reached at all: refused,
+	 * timed out, shutting down or starting up. A full server ({@code 53300}) is
+	 * reachable: a slot may free any moment.
+	 */
+	static boolean isUnreachable(SQLException failure) {
+		String state = failure.getSQLState();
+		return state != null && UNREACHABLE_STATES.contains(state);
 	}
 
 	/**

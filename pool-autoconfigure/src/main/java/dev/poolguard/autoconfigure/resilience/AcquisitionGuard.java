@@ -3,6 +3,7 @@ package dev.poolguard.autoconfigure.resilience;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +34,8 @@ final class AcquisitionGuard {
 
 	private final HikariDataSource pool;
 
+	private final ReconnectingDataSource connector;
+
 	private final CircuitBreaker breaker;
 
 	private final Retry retry;
@@ -51,12 +54,16 @@ final class AcquisitionGuard {
 	/**
 	 * Guards a pool.
 	 * @param pool the pool, for its statistics
+	 * @param connector what opens the pool's connections, or {@code null} when the
+	 * application gave HikariCP a data source of its own
 	 * @param breaker the circuit breaker, or {@code null} for none
 	 * @param retry the retry, or {@code null} for none
 	 * @param maxWaiting the number of threads allowed to wait for a connection
 	 */
-	AcquisitionGuard(HikariDataSource pool, CircuitBreaker breaker, Retry retry, int maxWaiting) {
+	AcquisitionGuard(HikariDataSource pool, ReconnectingDataSource connector, CircuitBreaker breaker, Retry retry,
+			int maxWaiting) {
 		this.pool = pool;
+		this.connector = connector;
 		this.breaker = breaker;
 		this.retry = retry;
 		this.maxWaiting = maxWaiting;
@@ -82,7 +89,7 @@ final class AcquisitionGuard {
 			throw unavailable("its circuit breaker is open after repeated failures", this.lastDatabaseFailure);
 		}
 		try {
-			Connection connection = source.get();
+			Connection connection = attempt(source);
 			if (this.breaker != null) {
 				this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
 				if (this.lastSeenState.get() != CircuitBreaker.State.CLOSED) {
@@ -126,7 +133,7 @@ final class AcquisitionGuard {
 				throw unavailable("its circuit breaker opened while retrying", failure);
 			}
 			try {
-				Connection connection = source.get();
+				Connection connection = attempt(source);
 				if (this.breaker != null) {
 					this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
 					noticeBreakerTransition();
@@ -138,6 +145,45 @@ final class AcquisitionGuard {
 				failure = ex;
 			}
 		}
+	}
+
+	/**
+	 * One attempt. When the server cannot be reached and the pool holds no connection,
+	 * nothing can come free: waiting pool-timeout would only hold the caller, so the
+	 * attempt fails at once. The pool's connector keeps probing the server meanwhile.
+	 */
+	private Connection attempt(ConnectionSource source) throws SQLException {
+		Throwable unreachable = (this.connector != null) ? this.connector.unreachableBecause() : null;
+		if (unreachable != null) {
+			HikariPoolMXBean statistics = poolStatistics();
+			if (statistics != null && statistics.getTotalConnections() == 0) {
+				throw new SQLTransientConnectionException(
+						"PoolGuard did not wait for a connection: the database cannot be reached and the pool holds none",
+						"08001", unreachable);
+			}
+		}
+		try {
+			return source.get();
+		}
+		catch (SQLTransientConnectionException timeout) {
+			throw withUnreachableCause(timeout);
+		}
+	}
+
+	/**
+	 * HikariCP's timeout names the last failure of its own connection attempts, but
+	 * while the server is unreachable those attempts are the connector's, which keeps
+	 * probing rather than failing: give the timeout its real cause.
+	 */
+	private SQLTransientConnectionException withUnreachableCause(SQLTransientConnectionException timeout) {
+		Throwable unreachable = (this.connector != null) ? this.connector.unreachableBecause() : null;
+		if (timeout.getCause() != null || unreachable == null) {
+			return timeout;
+		}
+		SQLTransientConnectionException failure = new SQLTransientConnectionException(
+				timeout.getMessage() + "; the database cannot be reached", "08001", unreachable);
+		failure.addSuppressed(timeout);
+		return failure;
 	}
 
 	private FailureKind record(Exception failure) {

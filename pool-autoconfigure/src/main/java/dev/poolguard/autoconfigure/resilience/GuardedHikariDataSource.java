@@ -22,6 +22,8 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final AcquisitionGuard guard;
 
+	private final ReconnectingDataSource connector;
+
 	private final AcquisitionGuard.ConnectionSource fromPool = super::getConnection;
 
 	/**
@@ -32,7 +34,13 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 	 */
 	public GuardedHikariDataSource(HikariDataSource configured, AcquisitionResilience resilience) {
 		configured.copyStateTo(this);
-		this.guard = new AcquisitionGuard(this, resilience.circuitBreaker(), resilience.retry(),
+		boolean opensItsOwnConnections = getDataSource() == null && getDataSourceClassName() == null
+				&& getJdbcUrl() != null;
+		this.connector = opensItsOwnConnections ? new ReconnectingDataSource(this) : null;
+		if (this.connector != null) {
+			setDataSource(this.connector);
+		}
+		this.guard = new AcquisitionGuard(this, this.connector, resilience.circuitBreaker(), resilience.retry(),
 				resilience.maxWaiting());
 	}
 
@@ -44,6 +52,14 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		return this.guard.acquire(() -> super.getConnection(username, password));
+	}
+
+	@Override
+	public void close() {
+		if (this.connector != null) {
+			this.connector.close();
+		}
+		super.close();
 	}
 
 }

@@ -1,0 +1,67 @@
+package dev.poolguard.benchmarks.stub;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * A JDBC driver with no database behind it: {@link #connect} hands out a fresh
+ * {@link StubConnection} at once.
+ *
+ * <p>
+ * The acquisition benchmark measures what a pool, and PoolGuard around it, spend on
+ * {@code getConnection()}/{@code close()}. A real driver would add network round trips
+ * and server work that drown those nanoseconds (and differ from run to run), so, like
+ * HikariCP's own benchmark, the pool is filled with connections that cost nothing.
+ * HikariCP instantiates the class itself (it is given by name with
+ * {@code setDriverClassName}), so the driver does not register with
+ * {@code DriverManager}.
+ *
+ * @author PoolGuard
+ */
+public final class StubDriver implements Driver {
+
+	/**
+	 * The JDBC URL prefix this driver accepts.
+	 */
+	public static final String URL_PREFIX = "jdbc:poolguard-stub:";
+
+	@Override
+	public Connection connect(String url, Properties info) {
+		return acceptsURL(url) ? new StubConnection() : null;
+	}
+
+	@Override
+	public boolean acceptsURL(String url) {
+		return url != null && url.startsWith(URL_PREFIX);
+	}
+
+	@Override
+	public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+		return new DriverPropertyInfo[0];
+	}
+
+	@Override
+	public int getMajorVersion() {
+		return 1;
+	}
+
+	@Override
+	public int getMinorVersion() {
+		return 0;
+	}
+
+	@Override
+	public boolean jdbcCompliant() {
+		return false;
+	}
+
+	@Override
+	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+		throw new SQLFeatureNotSupportedException("The stub driver does not log");
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.poolguard.autoconfigure.resilience;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.util.DriverDataSource;
+
+/**
+ * Opens the pool's physical connections, as HikariCP would with its own
+ * {@link DriverDataSource}, and watches whether the server can be reached.
+ *
+ * <p>
+ * During an outage HikariCP doubles the pause between two connection attempts up to 5
+ * seconds, so a database that is back can wait that long before the pool notices. When
+ * the server is unreachable, this data source keeps HikariCP's connection-adder thread
+ * and probes again every {@value #MAX_PAUSE_MILLIS} ms at most, so the pool refills as
+ * soon as the server accepts connections. Only an unreachable server is probed that way:
+ * bad credentials or a full server fail at once, as they would without PoolGuard.
+ *
+ * @author PoolGuard
+ */
+final class ReconnectingDataSource implements DataSource {
+
+	static final long MAX_PAUSE_MILLIS = 500;
+
+	private static final long FIRST_PAUSE_MILLIS = 50;
+
+	// HikariCP names the single thread that opens connections "<pool name>:connection-adder".
+	private static final String CONNECTION_ADDER = ":connection-adder";
+
+	private final DataSource driver;
+
+	private volatile Throwable unreachableBecause;
+
+	private volatile boolean closed;
+
+	ReconnectingDataSource(HikariConfig configuration) {
+		this.driver = new DriverDataSource(configuration.getJdbcUrl(), configuration.getDriverClassName(),
+				copy(configuration.getDataSourceProperties()), configuration.getUsername(),
+				configuration.getPassword());
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		return open(null, null, false);
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		return open(username, password, true);
+	}
+
+	private Connection open(String username, String password, boolean withCredentials) throws SQLException {
+		boolean adder = Thread.currentThread().getName().endsWith(CONNECTION_ADDER);
+		long pause = FIRST_PAUSE_MILLIS;
+		while (true) {
+			try {
+				Connection connection = withCredentials ? this.driver.getConnection(username, password)
+						: this.driver.getConnection();
+				this.unreachableBecause = null;
+				return connection;
+			}
+			catch (SQLException ex) {
+				boolean unreachable = AcquisitionFailureClassifier.isUnreachable(ex);
+				this.unreachableBecause = unreachable ? ex : null;
+				if (!adder || !unreachable || this.closed) {
+					throw ex;
+				}
+			}
+			try {
+				Thread.sleep(pause);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new SQLException("Interrupted while waiting for the database to come back", ex);
+			}
+			pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
+		}
+	}
+
+	/**
+	 * Why the server could not be reached at the last attempt to connect, or
+	 * {@code null} when it could.
+	 */
+	Throwable unreachableBecause() {
+		return this.unreachableBecause;
+	}
+
+	void close() {
+		this.closed = true;
+	}
+
+	private static Properties copy(Properties properties) {
+		Properties copy = new Properties();
+		copy.putAll(properties);
+		return copy;
+	}
+
+	@Override
+	public PrintWriter getLogWriter() throws SQLException {
+		return this.driver.getLogWriter();
+	}
+
+	@Override
+	public void setLogWriter(PrintWriter out) throws SQLException {
+		this.driver.setLogWriter(out);
+	}
+
+	@Override
+	public void setLoginTimeout(int seconds) throws SQLException {
+		this.driver.setLoginTimeout(seconds);
+	}
+
+	@Override
+	public int getLoginTimeout() throws SQLException {
+		return this.driver.getLoginTimeout();
+	}
+
+	@Override
+	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+		return this.driver.getParentLogger();
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return iface.cast(this);
+		}
+		return this.driver.unwrap(iface);
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) throws SQLException {
+		return iface.isInstance(this) || this.driver.isWrapperFor(iface);
+	}
+
+}
