@@ -148,18 +148,25 @@ final class AcquisitionGuard {
 	}
 
 	/**
-	 * One attempt. When the server cannot be reached and the pool holds no connection,
-	 * nothing can come free: waiting pool-timeout would only hold the caller, so the
-	 * attempt fails at once. The pool's connector keeps probing the server meanwhile.
+	 * One attempt. Before the pool has started, the server is tried once on the calling
+	 * thread, so that a refusal is reported at once rather than after HikariCP's
+	 * one-second pause. When the pool holds no connection and the server refused the
+	 * last one, nothing can come free: waiting pool-timeout would only hold the caller.
+	 * The pool's connector keeps trying meanwhile.
 	 */
 	private Connection attempt(ConnectionSource source) throws SQLException {
-		Throwable unreachable = (this.connector != null) ? this.connector.unreachableBecause() : null;
-		if (unreachable != null) {
+		if (this.connector != null) {
 			HikariPoolMXBean statistics = poolStatistics();
-			if (statistics != null && statistics.getTotalConnections() == 0) {
-				throw new SQLTransientConnectionException(
-						"PoolGuard did not wait for a connection: the database cannot be reached and the pool holds none",
-						"08001", unreachable);
+			if (statistics == null) {
+				this.connector.probe(this.pool.getUsername(), this.pool.getPassword());
+			}
+			else {
+				SQLException refused = this.connector.failingBecause();
+				if (refused != null && statistics.getTotalConnections() == 0) {
+					throw new SQLTransientConnectionException(
+							"PoolGuard did not wait for a connection: the pool holds none and the database refused the last one",
+							refused.getSQLState(), refused);
+				}
 			}
 		}
 		try {

@@ -24,6 +24,10 @@ import com.zaxxer.hikari.util.DriverDataSource;
  * soon as the server accepts connections. Only an unreachable server is probed that way:
  * bad credentials or a full server fail at once, as they would without PoolGuard.
  *
+ * <p>
+ * It also remembers why the last attempt failed, so that a caller facing an empty pool
+ * can be told at once instead of after {@code poolguard.pool-timeout}.
+ *
  * @author PoolGuard
  */
 final class ReconnectingDataSource implements DataSource {
@@ -37,7 +41,9 @@ final class ReconnectingDataSource implements DataSource {
 
 	private final DataSource driver;
 
-	private volatile Throwable unreachableBecause;
+	private static final String TOO_MANY_CONNECTIONS = "53300";
+
+	private volatile SQLException lastFailure;
 
 	private volatile boolean closed;
 
@@ -64,13 +70,12 @@ final class ReconnectingDataSource implements DataSource {
 			try {
 				Connection connection = withCredentials ? this.driver.getConnection(username, password)
 						: this.driver.getConnection();
-				this.unreachableBecause = null;
+				this.lastFailure = null;
 				return connection;
 			}
 			catch (SQLException ex) {
-				boolean unreachable = AcquisitionFailureClassifier.isUnreachable(ex);
-				this.unreachableBecause = unreachable ? ex : null;
-				if (!adder || !unreachable || this.closed) {
+				this.lastFailure = ex;
+				if (!adder || !AcquisitionFailureClassifier.isUnreachable(ex) || this.closed) {
 					throw ex;
 				}
 			}
@@ -86,11 +91,32 @@ final class ReconnectingDataSource implements DataSource {
 	}
 
 	/**
+	 * Opens and closes one connection on the calling thread.
+	 * @param username the user
+	 * @param password the password
+	 * @throws SQLException why the server refuses the connection
+	 */
+	void probe(String username, String password) throws SQLException {
+		open(username, password, username != null).close();
+	}
+
+	/**
+	 * Why the last attempt to connect failed, when waiting for another attempt is
+	 * pointless; {@code null} when it succeeded, or failed only because the server was
+	 * full ({@code 53300}), which a closing connection elsewhere can end any moment.
+	 */
+	SQLException failingBecause() {
+		SQLException failure = this.lastFailure;
+		return (failure != null && !TOO_MANY_CONNECTIONS.equals(failure.getSQLState())) ? failure : null;
+	}
+
+	/**
 	 * Why the server could not be reached at the last attempt to connect, or
 	 * {@code null} when it could.
 	 */
-	Throwable unreachableBecause() {
-		return this.unreachableBecause;
+	SQLException unreachableBecause() {
+		SQLException failure = this.lastFailure;
+		return (failure != null && AcquisitionFailureClassifier.isUnreachable(failure)) ? failure : null;
 	}
 
 	void close() {
