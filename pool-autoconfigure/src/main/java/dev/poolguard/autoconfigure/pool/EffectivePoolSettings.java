@@ -63,6 +63,14 @@ public final class EffectivePoolSettings {
 		return (Duration) get(PoolSetting.SOCKET_TIMEOUT).value();
 	}
 
+	/**
+	 * The name the pool's connections show in {@code pg_stat_activity}.
+	 * @return the application name, or {@code null} when it is left to the driver
+	 */
+	public String applicationName() {
+		return (String) get(PoolSetting.APPLICATION_NAME).value();
+	}
+
 	EffectiveSetting get(PoolSetting setting) {
 		return this.settings.get(setting);
 	}

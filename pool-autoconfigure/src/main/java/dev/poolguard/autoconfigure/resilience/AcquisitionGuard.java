@@ -44,6 +44,12 @@ final class AcquisitionGuard {
 
 	private final Duration unavailableRetryAfter;
 
+	private final AcquisitionObserver observer;
+
+	private final boolean timing;
+
+	private final AcquisitionEvents events;
+
 	private final AtomicReference<CircuitBreaker.State> lastSeenState = new AtomicReference<>(
 			CircuitBreaker.State.CLOSED);
 
@@ -59,14 +65,19 @@ final class AcquisitionGuard {
 	 * @param breaker the circuit breaker, or {@code null} for none
 	 * @param retry the retry, or {@code null} for none
 	 * @param maxWaiting the number of threads allowed to wait for a connection
+	 * @param observer told how each acquisition ended
+	 * @param events where noteworthy events go
 	 */
 	AcquisitionGuard(HikariDataSource pool, ReconnectingDataSource connector, CircuitBreaker breaker, Retry retry,
-			int maxWaiting) {
+			int maxWaiting, AcquisitionObserver observer, AcquisitionEvents events) {
 		this.pool = pool;
 		this.connector = connector;
 		this.breaker = breaker;
 		this.retry = retry;
 		this.maxWaiting = maxWaiting;
+		this.observer = observer;
+		this.timing = observer.isTiming();
+		this.events = events;
 		this.unavailableRetryAfter = (breaker != null)
 				? atLeastOneSecond(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
 				: SATURATED_RETRY_AFTER;
@@ -75,17 +86,24 @@ final class AcquisitionGuard {
 		}
 	}
 
-	CircuitBreaker circuitBreaker() {
-		return this.breaker;
-	}
-
-	Retry retry() {
-		return this.retry;
-	}
-
 	Connection acquire(ConnectionSource source) throws SQLException {
+		long start = this.timing ? System.nanoTime() : 0;
+		try {
+			Connection connection = guardedAcquire(source);
+			this.observer.acquired(AcquisitionObserver.Outcome.SUCCESS, this.timing ? System.nanoTime() - start : 0);
+			return connection;
+		}
+		catch (SQLException ex) {
+			this.observer.acquired(outcomeOf(ex), this.timing ? System.nanoTime() - start : 0);
+			throw ex;
+		}
+	}
+
+	private Connection guardedAcquire(ConnectionSource source) throws SQLException {
 		rejectIfTooManyWaiting();
 		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+			reject(AcquisitionObserver.Rejection.CIRCUIT_OPEN,
+					"circuit breaker open: callers failed at once with DatabaseUnavailableException");
 			throw unavailable("its circuit breaker is open after repeated failures", this.lastDatabaseFailure);
 		}
 		try {
@@ -123,13 +141,18 @@ final class AcquisitionGuard {
 				context.onError(failure);
 			}
 			catch (Exception exhausted) {
-				logger.warn("PoolGuard gave up getting a connection after " + attempts + " attempt"
-						+ ((attempts == 1) ? "" : "s") + ": " + AcquisitionFailureClassifier.describe(exhausted));
+				String message = "PoolGuard gave up getting a connection after " + attempts + " attempt"
+						+ ((attempts == 1) ? "" : "s") + ": " + AcquisitionFailureClassifier.describe(exhausted);
+				logger.warn(message);
+				this.events.record("retries-exhausted", message);
 				throw fail(kind, exhausted, attempts);
 			}
 			attempts++;
+			this.observer.retried();
 			rejectIfTooManyWaiting();
 			if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+				reject(AcquisitionObserver.Rejection.CIRCUIT_OPEN,
+						"circuit breaker open: callers failed at once with DatabaseUnavailableException");
 				throw unavailable("its circuit breaker opened while retrying", failure);
 			}
 			try {
@@ -163,6 +186,8 @@ final class AcquisitionGuard {
 			else {
 				SQLException refused = this.connector.failingBecause();
 				if (refused != null && statistics.getTotalConnections() == 0) {
+					reject(AcquisitionObserver.Rejection.DATABASE_REFUSING,
+							"pool empty and the database refusing connections: callers failed at once");
 					throw new SQLTransientConnectionException(
 							"PoolGuard did not wait for a connection: the pool holds none and the database refused the last one",
 							refused.getSQLState(), refused);
@@ -217,11 +242,31 @@ final class AcquisitionGuard {
 		}
 		int waiting = statistics.getThreadsAwaitingConnection();
 		if (waiting >= this.maxWaiting && (this.maxWaiting > 0 || statistics.getIdleConnections() == 0)) {
+			reject(AcquisitionObserver.Rejection.MAX_WAITING,
+					"poolguard.max-waiting (" + this.maxWaiting + ") reached: callers turned away at once");
 			throw new PoolSaturatedException("PoolGuard rejected the request at once: all "
 					+ statistics.getTotalConnections() + " connections are busy and " + waiting
 					+ " threads already wait for one (poolguard.max-waiting=" + this.maxWaiting + ")",
 					SATURATED_RETRY_AFTER, null);
 		}
+	}
+
+	private void reject(AcquisitionObserver.Rejection reason, String episode) {
+		this.observer.rejected(reason);
+		this.events.recordEpisode("rejected", episode);
+	}
+
+	private static AcquisitionObserver.Outcome outcomeOf(SQLException failure) {
+		if (failure instanceof PoolSaturatedException) {
+			return AcquisitionObserver.Outcome.SATURATED;
+		}
+		if (failure instanceof DatabaseUnavailableException) {
+			return AcquisitionObserver.Outcome.UNAVAILABLE;
+		}
+		if (failure instanceof SQLNonTransientConnectionException) {
+			return AcquisitionObserver.Outcome.REFUSED;
+		}
+		return AcquisitionObserver.Outcome.ERROR;
 	}
 
 	private HikariPoolMXBean poolStatistics() {
@@ -237,20 +282,21 @@ final class AcquisitionGuard {
 		CircuitBreaker.State state = this.breaker.getState();
 		CircuitBreaker.State previous = this.lastSeenState.get();
 		if (state != previous && this.lastSeenState.compareAndSet(previous, state)) {
-			String message = "PoolGuard circuit breaker '" + this.breaker.getName() + "' " + previous + " -> " + state;
+			String transition = previous + " -> " + state;
+			String message;
 			if (state == CircuitBreaker.State.OPEN) {
-				logger.warn(message + ": the database failed " + this.breaker.getMetrics().getNumberOfFailedCalls()
+				message = transition + ": the database failed " + this.breaker.getMetrics().getNumberOfFailedCalls()
 						+ " of the last " + this.breaker.getMetrics().getNumberOfBufferedCalls()
 						+ " acquisitions (last: " + describeLastFailure()
 						+ "). Connections now fail at once with DatabaseUnavailableException; probing again in "
-						+ this.unavailableRetryAfter.toSeconds() + "s.");
-			}
-			else if (state == CircuitBreaker.State.CLOSED) {
-				logger.info(message + ": the database is back.");
+						+ this.unavailableRetryAfter.toSeconds() + "s.";
+				logger.warn("PoolGuard circuit breaker '" + this.breaker.getName() + "' " + message);
 			}
 			else {
-				logger.info(message + ".");
+				message = transition + ((state == CircuitBreaker.State.CLOSED) ? ": the database is back." : ".");
+				logger.info("PoolGuard circuit breaker '" + this.breaker.getName() + "' " + message);
 			}
+			this.events.record("circuit-breaker", message);
 		}
 	}
 
@@ -267,6 +313,8 @@ final class AcquisitionGuard {
 	}
 
 	private PoolSaturatedException saturated(Exception timeout) {
+		this.events.recordEpisode("saturated",
+				"no connection came free within poolguard.pool-timeout: every connection busy");
 		return new PoolSaturatedException("PoolGuard: no connection came free within poolguard.pool-timeout ("
 				+ this.pool.getConnectionTimeout() + "ms); the database is healthy but every connection is busy. "
 				+ timeout.getMessage(), SATURATED_RETRY_AFTER, timeout);

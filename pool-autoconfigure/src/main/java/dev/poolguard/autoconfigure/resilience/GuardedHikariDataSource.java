@@ -33,6 +33,19 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 	 * @param resilience the circuit breaker, retry and load-shedding limit to guard with
 	 */
 	public GuardedHikariDataSource(HikariDataSource configured, AcquisitionResilience resilience) {
+		this(configured, resilience, AcquisitionObserver.NONE, new AcquisitionEvents());
+	}
+
+	/**
+	 * Creates a guarded pool with the configuration of another, which must not have
+	 * started, that tells how acquisitions end.
+	 * @param configured the pool whose configuration to take over
+	 * @param resilience the circuit breaker, retry and load-shedding limit to guard with
+	 * @param observer told how each acquisition ended, for metrics
+	 * @param events where breaker transitions, exhausted retries and rejections go
+	 */
+	public GuardedHikariDataSource(HikariDataSource configured, AcquisitionResilience resilience,
+			AcquisitionObserver observer, AcquisitionEvents events) {
 		configured.copyStateTo(this);
 		boolean opensItsOwnConnections = getDataSource() == null && getDataSourceClassName() == null
 				&& getJdbcUrl() != null;
@@ -41,7 +54,7 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 			setDataSource(this.connector);
 		}
 		this.guard = new AcquisitionGuard(this, this.connector, resilience.circuitBreaker(), resilience.retry(),
-				resilience.maxWaiting());
+				resilience.maxWaiting(), observer, events);
 	}
 
 	@Override
@@ -52,6 +65,15 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		return this.guard.acquire(() -> super.getConnection(username, password));
+	}
+
+	/**
+	 * Why the pool's last attempt to open a connection failed, if it did.
+	 * @return the failure, or {@code null} when the last attempt succeeded or the server
+	 * was only full
+	 */
+	public SQLException lastConnectionFailure() {
+		return (this.connector != null) ? this.connector.failingBecause() : null;
 	}
 
 	@Override

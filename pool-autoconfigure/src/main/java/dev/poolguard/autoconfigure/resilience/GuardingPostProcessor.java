@@ -1,10 +1,15 @@
 package dev.poolguard.autoconfigure.resilience;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.core.PriorityOrdered;
 
@@ -16,26 +21,72 @@ import org.springframework.core.PriorityOrdered;
  * {@code spring.datasource.connection-fetch=lazy} the lazy proxy wraps PoolGuard and a
  * connection is still only acquired, and guarded, when a statement needs it.
  *
+ * <p>
+ * Spring calls a bean's destroy method on the object it created, not on what a
+ * post-processor put in its place, so closing the guarded pool when the context closes is
+ * this post-processor's job too.
+ *
  * @author PoolGuard
  */
-final class GuardingPostProcessor implements BeanPostProcessor, PriorityOrdered {
+final class GuardingPostProcessor implements DestructionAwareBeanPostProcessor, PriorityOrdered {
 
 	private final ObjectProvider<AcquisitionResilience> resilience;
 
 	private final ObjectProvider<TunedPools> tunedPools;
 
-	GuardingPostProcessor(ObjectProvider<AcquisitionResilience> resilience, ObjectProvider<TunedPools> tunedPools) {
+	private final ObjectProvider<AcquisitionObserverFactory> observers;
+
+	private final ObjectProvider<AcquisitionEvents> events;
+
+	private final Map<HikariDataSource, GuardedHikariDataSource> guarded = Collections
+		.synchronizedMap(new IdentityHashMap<>());
+
+	GuardingPostProcessor(ObjectProvider<AcquisitionResilience> resilience, ObjectProvider<TunedPools> tunedPools,
+			ObjectProvider<AcquisitionObserverFactory> observers, ObjectProvider<AcquisitionEvents> events) {
 		this.resilience = resilience;
 		this.tunedPools = tunedPools;
+		this.observers = observers;
+		this.events = events;
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof HikariDataSource pool && !(bean instanceof GuardedHikariDataSource)
 				&& isTuned(beanName)) {
-			return new GuardedHikariDataSource(pool, this.resilience.getObject());
+			if (pool.getPoolName() == null) {
+				// Named after its bean, so that HikariCP's metrics and PoolGuard's share one
+				// "pool" tag that is known before the pool starts.
+				pool.setPoolName(beanName);
+			}
+			GuardedHikariDataSource guardedPool = new GuardedHikariDataSource(pool, this.resilience.getObject(),
+					observer(pool.getPoolName()), this.events.getIfAvailable(AcquisitionEvents::new));
+			this.guarded.put(pool, guardedPool);
+			return guardedPool;
 		}
 		return bean;
+	}
+
+	@Override
+	public boolean requiresDestruction(Object bean) {
+		return this.guarded.containsKey(bean);
+	}
+
+	@Override
+	public void postProcessBeforeDestruction(Object bean, String beanName) {
+		GuardedHikariDataSource guardedPool = this.guarded.remove(bean);
+		if (guardedPool != null) {
+			guardedPool.close();
+		}
+	}
+
+	private AcquisitionObserver observer(String poolName) {
+		List<AcquisitionObserver> observers = this.observers.orderedStream()
+			.map((factory) -> factory.create(poolName))
+			.toList();
+		if (observers.isEmpty()) {
+			return AcquisitionObserver.NONE;
+		}
+		return (observers.size() == 1) ? observers.get(0) : new CompositeAcquisitionObserver(observers);
 	}
 
 	private boolean isTuned(String beanName) {

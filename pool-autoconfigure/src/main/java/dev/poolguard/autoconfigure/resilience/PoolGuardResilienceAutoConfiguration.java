@@ -63,9 +63,16 @@ public final class PoolGuardResilienceAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	AcquisitionEvents poolGuardAcquisitionEvents() {
+		return new AcquisitionEvents();
+	}
+
+	@Bean
 	static GuardingPostProcessor poolGuardGuardingPostProcessor(ObjectProvider<AcquisitionResilience> resilience,
-			ObjectProvider<TunedPools> tunedPools) {
-		return new GuardingPostProcessor(resilience, tunedPools);
+			ObjectProvider<TunedPools> tunedPools, ObjectProvider<AcquisitionObserverFactory> observers,
+			ObjectProvider<AcquisitionEvents> events) {
+		return new GuardingPostProcessor(resilience, tunedPools, observers, events);
 	}
 
 	/**

@@ -171,6 +171,19 @@ class TunedPoolIntegrationTests {
 	}
 
 	@Test
+	void closingTheApplicationClosesThePoolAndItsConnections() {
+		HikariDataSource[] pool = new HikariDataSource[1];
+		this.contextRunner.run((context) -> {
+			pool[0] = (HikariDataSource) context.getBean(DataSource.class);
+			try (Connection connection = pool[0].getConnection()) {
+				assertThat(server.countBackends(this.applicationName)).isPositive();
+			}
+		});
+		assertThat(pool[0].isClosed()).isTrue();
+		await().untilAsserted(() -> assertThat(server.countBackends(this.applicationName)).isZero());
+	}
+
+	@Test
 	void lazyConnectionFetchWrapsTheGuardedPool() {
 		this.contextRunner.withPropertyValues("spring.datasource.connection-fetch=lazy").run((context) -> {
 			DataSource dataSource = context.getBean(DataSource.class);

@@ -1,0 +1,95 @@
+package dev.poolguard.autoconfigure.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.PoolGuardProperties;
+import dev.poolguard.autoconfigure.pool.TunedPools;
+import dev.poolguard.autoconfigure.resilience.AcquisitionEvents;
+import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
+import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
+import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
+import dev.poolguard.autoconfigure.server.ServerObserver;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of PoolGuard's actuator side: the {@code poolguard} health component
+ * and the {@code poolguard} endpoint.
+ *
+ * @author PoolGuard
+ */
+@AutoConfiguration(after = { PoolGuardResilienceAutoConfiguration.class, PoolGuardServerAutoConfiguration.class })
+@ConditionalOnClass(HikariDataSource.class)
+@ConditionalOnBooleanProperty(name = "poolguard.enabled", matchIfMissing = true)
+@ConditionalOnBean(ServerObserver.class)
+public final class PoolGuardActuatorAutoConfiguration {
+
+	static Supplier<HikariDataSource> pool(ObjectProvider<DataSource> dataSource) {
+		return () -> DataSourceUnwrapper.unwrap(dataSource.getIfAvailable(), HikariDataSource.class);
+	}
+
+	static Supplier<Map<String, Object>> budget() {
+		return () -> {
+			Map<String, Object> budget = new LinkedHashMap<>();
+			budget.put("verdict", "UNKNOWN");
+			budget.put("reason", "the connection budget is not checked by this version");
+			return budget;
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("poolguard")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolguardHealthIndicator")
+		PoolGuardHealthIndicator poolguardHealthIndicator(ObjectProvider<DataSource> dataSource,
+				ObjectProvider<AcquisitionResilience> resilience, ServerObserver server,
+				PoolGuardProperties properties) {
+			AcquisitionResilience instances = resilience.getIfAvailable();
+			return new PoolGuardHealthIndicator(pool(dataSource),
+					(instances != null) ? instances.circuitBreaker() : null, server,
+					properties.getHealth().getSaturationThreshold(), budget());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		PoolGuardEndpoint poolGuardEndpoint(ObjectProvider<DataSource> dataSource, TunedPools tunedPools,
+				ObjectProvider<AcquisitionResilience> resilience, ObjectProvider<AcquisitionEvents> events,
+				ServerObserver server, PoolGuardProperties properties) {
+			return new PoolGuardEndpoint(pool(dataSource), () -> tunedPools.settingsOf("dataSource"),
+					resilience.getIfAvailable(), events.getIfAvailable(), server,
+					properties.getHealth().getSaturationThreshold(), properties.getEndpoint().isResizeEnabled(),
+					budget(), OptionalInt::empty);
+		}
+
+	}
+
+}
