@@ -100,18 +100,15 @@ public class PoolGuardEndpoint {
 	@WriteOperation
 	public Map<String, Object> resize(int connectionLimit) {
 		if (!this.resizeEnabled) {
-			throw new InvalidEndpointRequestException("Resizing is off",
-					"Resizing the pool is off: set poolguard.endpoint.resize-enabled=true to allow it.");
+			throw refused("Resizing the pool is off: set poolguard.endpoint.resize-enabled=true to allow it.");
 		}
 		if (connectionLimit < 1) {
-			throw new InvalidEndpointRequestException("Invalid connectionLimit",
-					"connectionLimit must be 1 or more, was " + connectionLimit + ".");
+			throw refused("connectionLimit must be 1 or more, was " + connectionLimit + ".");
 		}
 		OptionalInt budget = this.budgetLimit.get();
 		if (budget.isPresent() && connectionLimit > budget.getAsInt()) {
-			throw new InvalidEndpointRequestException("Over the connection budget",
-					"connectionLimit " + connectionLimit + " is over this instance's connection budget of "
-							+ budget.getAsInt() + " connections; see budget in /actuator/poolguard.");
+			throw refused("connectionLimit " + connectionLimit + " is over this instance's connection budget of "
+					+ budget.getAsInt() + " connections; see budget in /actuator/poolguard.");
 		}
 		HikariConfigMXBean configuration = this.pool.get().getHikariConfigMXBean();
 		int previous = configuration.getMaximumPoolSize();
@@ -139,6 +136,10 @@ public class PoolGuardEndpoint {
 		result.put("connectionLimit", configuration.getMaximumPoolSize());
 		result.put("minIdle", configuration.getMinimumIdle());
 		return result;
+	}
+
+	private static InvalidEndpointRequestException refused(String reason) {
+		return new InvalidEndpointRequestException(reason, reason);
 	}
 
 	private List<Map<String, Object>> configuration() {
