@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
 import com.zaxxer.hikari.HikariDataSource;
@@ -46,7 +47,9 @@ class SampleApplicationTests {
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<String>read(response.body(), "$.status")).isEqualTo("UP");
-		assertThat(JsonPath.<String>read(response.body(), "$.components.db.status")).isEqualTo("UP");
+		assertThat(JsonPath.<String>read(response.body(), "$.components.poolguard.status")).isEqualTo("UP");
+		assertThat(JsonPath.<Map<String, Object>>read(response.body(), "$.components"))
+			.as("Boot's db indicator, which borrows a pooled connection, is off").doesNotContainKey("db");
 	}
 
 }
