@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged sample, run the way the README tells a user to: {@code java -jar}, nothing
- * configured. It starts its own PostgreSQL and reports UP.
+ * configured. It starts its own PostgreSQL, reports UP and serves the seeded clients.
  */
 class SampleJarIT {
 
@@ -47,6 +47,10 @@ class SampleJarIT {
 			assertThat(client.send(health, HttpResponse.BodyHandlers.ofString()).body()).contains("\"status\":\"UP\"");
 			assertThat(Files.readString(log)).contains("started an embedded PostgreSQL at jdbc:postgresql://localhost:")
 				.contains("PoolGuard tuned pool");
+			// The migration is in the jar: the README's curl examples find their clients.
+			HttpRequest clients = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/clients?size=1"))
+				.build();
+			assertThat(client.send(clients, HttpResponse.BodyHandlers.ofString()).body()).contains("\"total\":10000");
 		}
 		finally {
 			app.destroy();
