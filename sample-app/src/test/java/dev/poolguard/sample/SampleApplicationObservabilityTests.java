@@ -56,9 +56,10 @@ class SampleApplicationObservabilityTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		Role role = server.createRole("sample_" + UUID.randomUUID().toString().substring(0, 8).replace("-", ""),
-				PASSWORD, -1);
-		registry.add("spring.datasource.url", server::jdbcUrl);
+		String name = "sample_" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
+		Role role = server.createRole(name, PASSWORD, -1);
+		server.createDatabase(name, role.name());
+		registry.add("spring.datasource.url", () -> server.jdbcUrl(name));
 		registry.add("spring.datasource.username", role::name);
 		registry.add("spring.datasource.password", () -> PASSWORD);
 	}
