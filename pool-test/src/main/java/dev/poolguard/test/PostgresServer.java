@@ -1,5 +1,8 @@
 package dev.poolguard.test;
 
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
@@ -42,6 +45,18 @@ public interface PostgresServer extends AutoCloseable {
 
 	/** The given credentials on the given database, for a Spring Boot {@code DataSource}. */
 	JdbcConnectionDetails connectionDetails(String database, String username, String password);
+
+	/**
+	 * Registers {@code spring.datasource.url}, {@code username} and {@code password} for
+	 * the admin on the default database, for example from a {@code @DynamicPropertySource}
+	 * method: {@code server.registerDataSource(registry::add)}.
+	 * @param registry where to register each property
+	 */
+	default void registerDataSource(BiConsumer<String, Supplier<Object>> registry) {
+		registry.accept("spring.datasource.url", this::jdbcUrl);
+		registry.accept("spring.datasource.username", this::username);
+		registry.accept("spring.datasource.password", this::password);
+	}
 
 	/**
 	 * Creates a {@code LOGIN} role. An existing role of that name has its backends terminated and is

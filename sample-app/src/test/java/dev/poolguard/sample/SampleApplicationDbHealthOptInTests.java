@@ -32,9 +32,7 @@ class SampleApplicationDbHealthOptInTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", server::jdbcUrl);
-		registry.add("spring.datasource.username", server::username);
-		registry.add("spring.datasource.password", server::password);
+		server.registerDataSource(registry::add);
 	}
 
 	@Test

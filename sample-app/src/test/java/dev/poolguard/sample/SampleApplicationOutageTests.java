@@ -38,9 +38,7 @@ class SampleApplicationOutageTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", server::jdbcUrl);
-		registry.add("spring.datasource.username", server::username);
-		registry.add("spring.datasource.password", server::password);
+		server.registerDataSource(registry::add);
 	}
 
 	@AfterAll

@@ -40,9 +40,7 @@ class SampleApplicationOwnDatabaseTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", server::jdbcUrl);
-		registry.add("spring.datasource.username", server::username);
-		registry.add("spring.datasource.password", server::password);
+		server.registerDataSource(registry::add);
 	}
 
 	@Test
