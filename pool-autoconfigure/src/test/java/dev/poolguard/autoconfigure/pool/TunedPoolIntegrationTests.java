@@ -89,6 +89,16 @@ class TunedPoolIntegrationTests {
 	}
 
 	@Test
+	void closingTheContextClosesTheGuardedPoolsConnections() {
+		this.contextRunner.withPropertyValues("poolguard.connection-limit=3").run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				await().untilAsserted(() -> assertThat(server.countBackends(this.applicationName)).isEqualTo(3));
+			}
+		});
+		await().untilAsserted(() -> assertThat(server.countBackends(this.applicationName)).isZero());
+	}
+
+	@Test
 	void connectionsShowTheApplicationNameInPgStatActivity() {
 		this.contextRunner.run((context) -> {
 			try (Connection connection = context.getBean(DataSource.class).getConnection();
