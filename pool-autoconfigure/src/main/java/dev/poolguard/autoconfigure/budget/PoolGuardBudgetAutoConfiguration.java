@@ -69,6 +69,14 @@ public final class PoolGuardBudgetAutoConfiguration {
 		return new BudgetStartupCheck(budget, properties.getBudget().getMode());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("poolguard.verify")
+	BudgetVerification poolGuardBudgetVerification(ObjectProvider<ConnectionBudget> budget,
+			PoolGuardProperties properties) {
+		return new BudgetVerification(budget, properties);
+	}
+
 	static HikariDataSource pool(ObjectProvider<DataSource> dataSource) {
 		DataSource candidate = dataSource.getIfUnique();
 		return (candidate != null) ? DataSourceUnwrapper.unwrap(candidate, HikariConfigMXBean.class, HikariDataSource.class)
