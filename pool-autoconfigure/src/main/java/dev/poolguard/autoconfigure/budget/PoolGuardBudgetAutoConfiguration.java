@@ -30,7 +30,8 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration} of the connection budget: the pool checked against the PostgreSQL
  * server's real connection limits, shared by {@code poolguard.instances} instances, at
  * startup ({@code poolguard.budget.mode}) or as a pipeline step
- * ({@code --poolguard.verify=true}); and the {@code poolguard.budget.connections} gauge.
+ * ({@code --poolguard.verify=true}); the {@code poolguard.budget.connections} gauge; and
+ * the {@link SizingAdvisor}, which sizes the pool from its traffic with Little's law.
  *
  * @author PoolGuard
  */
@@ -89,7 +90,7 @@ public final class PoolGuardBudgetAutoConfiguration {
 	}
 
 	/**
-	 * The budget gauge, for Micrometer.
+	 * The budget gauge and the sizing advisor, which read and write Micrometer meters.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
@@ -101,6 +102,23 @@ public final class PoolGuardBudgetAutoConfiguration {
 		@Conditional(BudgetCheckCondition.class)
 		BudgetMeterBinder poolGuardBudgetMeterBinder(ObjectProvider<ConnectionBudget> budget) {
 			return new BudgetMeterBinder(budget);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolGuardHoldTimePercentileMeterFilter")
+		@ConditionalOnSingleCandidate(DataSource.class)
+		HoldTimePercentileMeterFilter poolGuardHoldTimePercentileMeterFilter(PoolGuardProperties properties) {
+			return new HoldTimePercentileMeterFilter(properties.getBudget().getAdviceWindow());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnSingleCandidate(DataSource.class)
+		SizingAdvisor poolGuardSizingAdvisor(MeterRegistry registry, ObjectProvider<DataSource> dataSource,
+				ObjectProvider<ConnectionBudget> budget, PoolGuardProperties properties) {
+			return new SizingAdvisor(registry, () -> pool(dataSource),
+					() -> budget.stream().findFirst().map(ConnectionBudget::report).orElse(null),
+					properties.getBudget().getAdviceWindow());
 		}
 
 	}
