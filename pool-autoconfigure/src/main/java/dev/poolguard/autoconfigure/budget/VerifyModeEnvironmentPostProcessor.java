@@ -12,8 +12,8 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * With {@code poolguard.verify=true}, makes the application start only as far as the
  * budget check needs: no web server (a pipeline step must not take a port or traffic),
- * beans created lazily (the pool and what it needs are; the application's own startup
- * work, migrations and schedulers are not), and no banner in the report's way.
+ * beans created lazily (the pool and what it needs are; migrations, JPA and most of the
+ * application's own beans are not), and no banner in the report's way.
  *
  * @author PoolGuard
  * @see BudgetVerification

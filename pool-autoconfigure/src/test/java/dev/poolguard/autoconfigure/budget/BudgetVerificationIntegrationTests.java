@@ -3,9 +3,14 @@ package dev.poolguard.autoconfigure.budget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.poolguard.autoconfigure.PoolGuardProperties;
@@ -78,6 +83,25 @@ class BudgetVerificationIntegrationTests {
 		ConfigurableApplicationContext context = verify("--poolguard.connection-limit=6");
 		assertThat(context.isActive()).isFalse();
 		assertThat(context.getEnvironment().getProperty("spring.main.web-application-type")).isEqualTo("none");
+	}
+
+	@Test
+	void verifyModeRunsNoMigration() throws SQLException {
+		String database = "verify_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+		server.createDatabase(database, role.name());
+		verifyAgainst(server.jdbcUrl(database), "--poolguard.connection-limit=6");
+		assertThat(this.exitCodes).containsExactly(0);
+		assertThat(flywayHistoryExists(server.jdbcUrl(database))).as("Flyway is on the classpath but did not run")
+			.isFalse();
+	}
+
+	private static boolean flywayHistoryExists(String jdbcUrl) throws SQLException {
+		try (Connection connection = DriverManager.getConnection(jdbcUrl, role.name(), role.password());
+				ResultSet result = connection.createStatement()
+					.executeQuery("SELECT to_regclass('public.flyway_schema_history') IS NOT NULL")) {
+			result.next();
+			return result.getBoolean(1);
+		}
 	}
 
 	private ConfigurableApplicationContext verify(String... arguments) {
