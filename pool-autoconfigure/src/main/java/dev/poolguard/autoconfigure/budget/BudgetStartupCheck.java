@@ -48,7 +48,8 @@ final class BudgetStartupCheck implements SmartInitializingSingleton {
 	@Override
 	public void afterSingletonsInstantiated() {
 		ConnectionBudget budget = this.budgets.getIfAvailable();
-		if (budget != null) {
+		// Without a PostgreSQL pool PoolGuard has already said that it backs off.
+		if (budget != null && budget.applies()) {
 			check(budget);
 		}
 	}

@@ -105,6 +105,11 @@ public class ConnectionBudget implements DisposableBean {
 	 */
 	public BudgetReport report() {
 		Snapshot current = this.snapshot;
+		if (current == null && !applies()) {
+			// No network needed to know that there is nothing to check.
+			current = notApplicable();
+			this.snapshot = current;
+		}
 		if (current == null) {
 			startCheck();
 			return report(new Snapshot(null, "the server's limits have not been read yet", null, false));
@@ -146,6 +151,15 @@ public class ConnectionBudget implements DisposableBean {
 		catch (ExecutionException ex) {
 			return report(new Snapshot(null, ServerLimitsReader.describe(ex.getCause()), now(), false));
 		}
+	}
+
+	/**
+	 * Whether there is a PostgreSQL pool PoolGuard tuned, whose server's limits can be
+	 * read at all.
+	 * @return whether the budget applies to this application
+	 */
+	boolean applies() {
+		return this.pool.get() != null && this.settings.get() != null;
 	}
 
 	/**
@@ -241,7 +255,7 @@ public class ConnectionBudget implements DisposableBean {
 					now(), true);
 		}
 		if (pool == null || this.settings.get() == null) {
-			return new Snapshot(null, "PoolGuard did not tune a PostgreSQL pool in this application", now(), true);
+			return notApplicable();
 		}
 		try {
 			return new Snapshot(this.reader.read(pool), null, now(), false);
@@ -250,6 +264,10 @@ public class ConnectionBudget implements DisposableBean {
 			return new Snapshot(null, "the server's limits could not be read: " + ServerLimitsReader.describe(ex), now(),
 					false);
 		}
+	}
+
+	private Snapshot notApplicable() {
+		return new Snapshot(null, "PoolGuard did not tune a PostgreSQL pool in this application", now(), true);
 	}
 
 	private BudgetReport report(Snapshot snapshot) {

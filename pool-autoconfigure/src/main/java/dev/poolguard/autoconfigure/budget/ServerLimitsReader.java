@@ -7,9 +7,11 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.DriverDataSource;
+import dev.poolguard.autoconfigure.PoolGuardSanitizer;
 
 /**
  * Reads a PostgreSQL server's connection limits over a connection of its own, never one
@@ -29,6 +31,8 @@ final class ServerLimitsReader {
 	static final int READ_TIMEOUT_SECONDS = 3;
 
 	private static final String STATEMENT_TIMEOUT = "1s";
+
+	private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&\\s,;]*");
 
 	// Settings in the URL's query string win over driver properties in pgjdbc: they are
 	// dropped so that the short timeouts above hold.
@@ -158,7 +162,9 @@ final class ServerLimitsReader {
 		if (failure instanceof SQLException sql && sql.getSQLState() != null) {
 			message = message + " (SQLState " + sql.getSQLState() + ")";
 		}
-		return message;
+		// Some failures (no driver for the URL) quote the whole JDBC URL, where pgjdbc
+		// accepts a password.
+		return PASSWORD_IN_URL.matcher(message).replaceAll("$1" + PoolGuardSanitizer.MASK);
 	}
 
 	private static String firstSentence(String message) {

@@ -112,6 +112,20 @@ class BudgetStartupIntegrationTests {
 	}
 
 	@Test
+	void nonPostgresDataSourceIsNotChecked(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:mysql://localhost:1/db",
+					"spring.datasource.driver-class-name=org.postgresql.Driver", "poolguard.budget.mode=fail")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				BudgetReport report = context.getBean(ConnectionBudget.class).report();
+				assertThat(report.verdict()).isEqualTo(BudgetVerdict.UNKNOWN);
+				assertThat(report.reason()).contains("PoolGuard did not tune a PostgreSQL pool");
+				assertThat(output.getOut()).doesNotContain("PoolGuard connection budget");
+			});
+	}
+
+	@Test
 	void databaseDownAtStartupNeverStopsStartupAndIsCheckedAgainLater(CapturedOutput output) {
 		try (PostgresServer stopped = PostgresServers.dedicated(Map.of("max_connections", "20"))) {
 			stopped.stop();
