@@ -86,7 +86,8 @@ class BudgetStartupIntegrationTests {
 	void warnModeStartsAnOverBudgetPoolWithOneWarningLine(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("poolguard.connection-limit=10").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(output.getOut().lines().filter((line) -> line.contains("WARN"))).singleElement()
+			assertThat(output.getOut().lines().filter((line) -> line.contains("WARN") && line.contains("PoolGuard")))
+				.singleElement()
 				.asString()
 				.contains("PoolGuard connection budget OVER: poolguard.connection-limit 10 > budget 8")
 				.contains("Set poolguard.connection-limit=6")
@@ -97,7 +98,8 @@ class BudgetStartupIntegrationTests {
 	@Test
 	void poolWithinTheBudgetIsLoggedAsInformation(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("poolguard.connection-limit=4").run((context) -> {
-			assertThat(output.getOut()).contains("PoolGuard connection budget OK: poolguard.connection-limit 4 = 50 % of budget 8");
+			assertThat(output.getOut())
+				.contains("PoolGuard connection budget OK: poolguard.connection-limit 4 = 50 % of budget 8");
 			assertThat(output.getOut().lines().filter((line) -> line.contains("WARN"))).isEmpty();
 		});
 	}
