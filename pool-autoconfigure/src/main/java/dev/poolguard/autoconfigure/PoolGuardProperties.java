@@ -415,12 +415,28 @@ public class PoolGuardProperties {
 		 */
 		private BudgetMode mode = BudgetMode.WARN;
 
+		/**
+		 * How far back the sizing advisor looks at the pool's traffic (acquisitions per
+		 * second, hold times, waiting threads). 1 minute follows a change of load within
+		 * a minute without being swayed by a single slow request.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration adviceWindow = Duration.ofMinutes(1);
+
 		public BudgetMode getMode() {
 			return this.mode;
 		}
 
 		public void setMode(BudgetMode mode) {
 			this.mode = mode;
+		}
+
+		public Duration getAdviceWindow() {
+			return this.adviceWindow;
+		}
+
+		public void setAdviceWindow(Duration adviceWindow) {
+			this.adviceWindow = adviceWindow;
 		}
 
 	}

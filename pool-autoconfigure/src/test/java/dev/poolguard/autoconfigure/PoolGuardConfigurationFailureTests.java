@@ -114,6 +114,12 @@ class PoolGuardConfigurationFailureTests {
 	}
 
 	@Test
+	void adviceWindowUnderOneSecondIsRejected() {
+		assertRejected("poolguard.budget.advice-window=500ms", "poolguard.budget.advice-window = 500ms",
+				"at least a second of traffic", "Set it to 1s or more");
+	}
+
+	@Test
 	void unknownBudgetModeIsRejected() {
 		assertRejected("poolguard.budget.mode=sometimes", "poolguard.budget.mode = sometimes",
 				"not one of fail, warn, off", "Use one of fail, warn, off");

@@ -101,6 +101,8 @@ class SampleApplicationObservabilityTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<Integer>read(response.body(), "$.pool.max")).isEqualTo(10);
 		assertThat(JsonPath.<String>read(response.body(), "$.circuitBreaker.state")).isEqualTo("CLOSED");
+		assertThat(JsonPath.<String>read(response.body(), "$.budget.verdict")).isEqualTo("OK");
+		assertThat(JsonPath.<Map<String, Object>>read(response.body(), "$.budget.advice")).isNotEmpty();
 	}
 
 	@Test

@@ -9,6 +9,11 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
+import dev.poolguard.autoconfigure.budget.BudgetReport;
+import dev.poolguard.autoconfigure.budget.BudgetVerdict;
+import dev.poolguard.autoconfigure.budget.ConnectionBudget;
+import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
+import dev.poolguard.autoconfigure.budget.SizingAdvisor;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.resilience.AcquisitionEvents;
 import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
@@ -37,7 +42,8 @@ import org.springframework.context.annotation.Configuration;
  *
  * @author PoolGuard
  */
-@AutoConfiguration(after = { PoolGuardResilienceAutoConfiguration.class, PoolGuardServerAutoConfiguration.class })
+@AutoConfiguration(after = { PoolGuardResilienceAutoConfiguration.class, PoolGuardServerAutoConfiguration.class,
+		PoolGuardBudgetAutoConfiguration.class })
 @ConditionalOnClass(HikariDataSource.class)
 @ConditionalOnBooleanProperty(name = "poolguard.enabled", matchIfMissing = true)
 @ConditionalOnBean(ServerObserver.class)
@@ -47,13 +53,60 @@ public final class PoolGuardActuatorAutoConfiguration {
 		return () -> DataSourceUnwrapper.unwrap(dataSource.getIfAvailable(), HikariDataSource.class);
 	}
 
-	static Supplier<Map<String, Object>> budget() {
+	/**
+	 * The budget as the health component shows it: the verdict and the figures behind it.
+	 */
+	static Supplier<Map<String, Object>> budgetSummary(ObjectProvider<ConnectionBudget> budget) {
 		return () -> {
-			Map<String, Object> budget = new LinkedHashMap<>();
-			budget.put("verdict", "UNKNOWN");
-			budget.put("reason", "the connection budget is not checked by this version");
-			return budget;
+			ConnectionBudget connectionBudget = budget.getIfAvailable();
+			if (connectionBudget == null) {
+				return notChecked();
+			}
+			BudgetReport report = connectionBudget.report();
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("verdict", report.verdict().name());
+			summary.put("connectionLimit", report.connectionLimit());
+			if (report.connectionBudget() != null) {
+				summary.put("budget", report.connectionBudget());
+			}
+			if (report.recommendedConnectionLimit() != null) {
+				summary.put("recommendedConnectionLimit", report.recommendedConnectionLimit());
+			}
+			return summary;
 		};
+	}
+
+	/**
+	 * The budget as the endpoint shows it: the whole report, its arithmetic, and the
+	 * advisor's recommendation from live traffic.
+	 */
+	static Supplier<Map<String, Object>> budgetReport(ObjectProvider<ConnectionBudget> budget,
+			ObjectProvider<SizingAdvisor> advisor) {
+		return () -> {
+			ConnectionBudget connectionBudget = budget.getIfAvailable();
+			Map<String, Object> report = (connectionBudget != null)
+					? new LinkedHashMap<>(connectionBudget.report().toMap()) : notChecked();
+			SizingAdvisor sizingAdvisor = advisor.getIfAvailable();
+			if (sizingAdvisor != null) {
+				report.put("advice", sizingAdvisor.toMap());
+			}
+			return report;
+		};
+	}
+
+	static Supplier<OptionalInt> budgetLimit(ObjectProvider<ConnectionBudget> budget) {
+		return () -> {
+			ConnectionBudget connectionBudget = budget.getIfAvailable();
+			Integer limit = (connectionBudget != null) ? connectionBudget.report().connectionBudget() : null;
+			return (limit != null) ? OptionalInt.of(limit) : OptionalInt.empty();
+		};
+	}
+
+	private static Map<String, Object> notChecked() {
+		Map<String, Object> budget = new LinkedHashMap<>();
+		budget.put("verdict", BudgetVerdict.UNKNOWN.name());
+		budget.put("reason", "the connection budget is not checked (poolguard.budget.mode=off)");
+		return budget;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -65,11 +118,11 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "poolguardHealthIndicator")
 		PoolGuardHealthIndicator poolguardHealthIndicator(ObjectProvider<DataSource> dataSource,
 				ObjectProvider<AcquisitionResilience> resilience, ServerObserver server,
-				PoolGuardProperties properties) {
+				PoolGuardProperties properties, ObjectProvider<ConnectionBudget> budget) {
 			AcquisitionResilience instances = resilience.getIfAvailable();
 			return new PoolGuardHealthIndicator(pool(dataSource),
 					(instances != null) ? instances.circuitBreaker() : null, server,
-					properties.getHealth().getSaturationThreshold(), budget());
+					properties.getHealth().getSaturationThreshold(), budgetSummary(budget));
 		}
 
 	}
@@ -83,11 +136,12 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		PoolGuardEndpoint poolGuardEndpoint(ObjectProvider<DataSource> dataSource, TunedPools tunedPools,
 				ObjectProvider<AcquisitionResilience> resilience, ObjectProvider<AcquisitionEvents> events,
-				ServerObserver server, PoolGuardProperties properties) {
+				ServerObserver server, PoolGuardProperties properties, ObjectProvider<ConnectionBudget> budget,
+				ObjectProvider<SizingAdvisor> advisor) {
 			return new PoolGuardEndpoint(pool(dataSource), () -> tunedPools.settingsOf("dataSource"),
 					resilience.getIfAvailable(), events.getIfAvailable(), server,
 					properties.getHealth().getSaturationThreshold(), properties.getEndpoint().isResizeEnabled(),
-					budget(), OptionalInt::empty);
+					budgetReport(budget, advisor), budgetLimit(budget));
 		}
 
 	}

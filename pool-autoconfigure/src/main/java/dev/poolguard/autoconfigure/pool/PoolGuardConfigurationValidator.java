@@ -102,6 +102,10 @@ final class PoolGuardConfigurationValidator {
 				"at least one instance shares the server", "Set it to the number of instances you run, 1 or more.");
 		check.that(properties.getReservedConnections() >= 0, "reserved-connections",
 				properties.getReservedConnections(), "it cannot be negative", "Set it to 0 or more.");
+		check.that(atLeast(properties.getBudget().getAdviceWindow(), Duration.ofSeconds(1)), "budget.advice-window",
+				properties.getBudget().getAdviceWindow(),
+				"the advisor needs at least a second of traffic to measure a rate",
+				"Set it to 1s or more; 1m suits most services.");
 		check.that(properties.getMaxWaiting() >= 0, "max-waiting", properties.getMaxWaiting(),
 				"it cannot be negative", "Set it to 0 or more.");
 		PoolGuardProperties.Retry retry = properties.getRetry();

@@ -9,6 +9,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.resilience.AcquisitionEvents;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
@@ -42,7 +43,8 @@ class PoolGuardEndpointIntegrationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
 				PoolGuardResilienceAutoConfiguration.class, PoolGuardServerAutoConfiguration.class,
-				PoolGuardActuatorAutoConfiguration.class, DataSourceAutoConfiguration.class))
+				PoolGuardBudgetAutoConfiguration.class, PoolGuardActuatorAutoConfiguration.class,
+				DataSourceAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
 				"spring.datasource.username=" + server.username(), "spring.datasource.password=" + server.password(),
 				"spring.application.name=" + this.applicationName, "poolguard.server-metrics.interval=1s",
@@ -118,6 +120,27 @@ class PoolGuardEndpointIntegrationTests {
 				assertThat(pool.getMinimumIdle()).isEqualTo(2);
 				assertThat(context.getBean(AcquisitionEvents.class).recent())
 					.anySatisfy((event) -> assertThat(event.message()).contains("connection-limit 5 -> 2"));
+			});
+	}
+
+	@Test
+	void showsTheConnectionBudgetWithItsArithmetic() {
+		this.contextRunner.withPropertyValues("poolguard.instances=4").run((context) -> {
+			Map<String, Object> budget = map(read(context), "budget");
+			assertThat(budget).containsEntry("verdict", "OK").containsEntry("instances", 4).containsKey("arithmetic");
+		});
+	}
+
+	@Test
+	void refusesToResizeOverTheConnectionBudget() {
+		this.contextRunner.withPropertyValues("poolguard.endpoint.resize-enabled=true", "poolguard.connection-limit=3",
+				"poolguard.instances=10")
+			.run((context) -> {
+				context.getBean(DataSource.class).getConnection().close();
+				assertThatExceptionOfType(InvalidEndpointRequestException.class)
+					.isThrownBy(() -> context.getBean(PoolGuardEndpoint.class).resize(20))
+					.withMessageContaining("over this instance's connection budget of 9");
+				assertThat(context.getBean(HikariDataSource.class).getMaximumPoolSize()).isEqualTo(3);
 			});
 	}
 

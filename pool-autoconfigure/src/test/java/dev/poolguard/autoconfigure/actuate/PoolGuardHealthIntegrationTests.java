@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
@@ -47,7 +48,8 @@ class PoolGuardHealthIntegrationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
 				PoolGuardResilienceAutoConfiguration.class, PoolGuardServerAutoConfiguration.class,
-				PoolGuardActuatorAutoConfiguration.class, DataSourceAutoConfiguration.class))
+				PoolGuardBudgetAutoConfiguration.class, PoolGuardActuatorAutoConfiguration.class,
+				DataSourceAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
 				"spring.datasource.username=" + server.username(), "spring.datasource.password=" + server.password(),
 				"spring.application.name=" + this.applicationName, "poolguard.server-metrics.enabled=false");
@@ -62,6 +64,7 @@ class PoolGuardHealthIntegrationTests {
 			assertThat(details(health, "pool")).containsEntry("max", 10).containsEntry("saturated", false);
 			assertThat(details(health, "circuitBreaker")).containsEntry("state", "CLOSED");
 			assertThat(details(health, "database")).containsEntry("reachable", true);
+			assertThat(details(health, "budget")).containsEntry("verdict", "OK").containsEntry("connectionLimit", 10);
 		});
 	}
 

@@ -1,0 +1,95 @@
+package dev.poolguard.autoconfigure.budget;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.poolguard.autoconfigure.PoolGuardProperties.BudgetMode;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+/**
+ * Checks the connection budget once every singleton exists, so after the pool is
+ * configured, and before the web server starts taking requests. With
+ * {@code poolguard.budget.mode=fail} an {@link BudgetVerdict#OVER} verdict stops startup;
+ * with {@code warn} it is logged as one warning line.
+ *
+ * <p>
+ * A database that is down does not hold startup: the check waits at most
+ * {@link #STARTUP_WAIT} (a refused connection answers at once), startup goes on with an
+ * {@link BudgetVerdict#UNKNOWN} verdict, and the verdict is logged when the server's
+ * limits are first read. Startup can no longer be stopped then, so an over-budget pool
+ * found late is a warning in both modes.
+ *
+ * @author PoolGuard
+ */
+final class BudgetStartupCheck implements SmartInitializingSingleton {
+
+	private static final Log logger = LogFactory.getLog(BudgetStartupCheck.class);
+
+	/** Enough for a server that answers, short enough not to matter when none does. */
+	static final Duration STARTUP_WAIT = Duration.ofSeconds(ServerLimitsReader.CONNECT_TIMEOUT_SECONDS + 1);
+
+	private final ObjectProvider<ConnectionBudget> budgets;
+
+	private final BudgetMode mode;
+
+	private final AtomicBoolean announced = new AtomicBoolean();
+
+	private volatile boolean startupDone;
+
+	BudgetStartupCheck(ObjectProvider<ConnectionBudget> budgets, BudgetMode mode) {
+		this.budgets = budgets;
+		this.mode = mode;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		ConnectionBudget budget = this.budgets.getIfAvailable();
+		// Without a PostgreSQL pool PoolGuard has already said that it backs off.
+		if (budget != null && budget.applies()) {
+			check(budget);
+		}
+	}
+
+	private void check(ConnectionBudget budget) {
+		budget.whenFirstKnown(this::announceLater);
+		BudgetReport report = budget.check(STARTUP_WAIT);
+		if (report.verdict() == BudgetVerdict.UNKNOWN) {
+			logger.info(report.summary() + " Startup goes on; the budget is checked again in the background.");
+			this.startupDone = true;
+			// The limits may have arrived between the check's timeout and now.
+			BudgetReport latest = budget.report();
+			if (latest.verdict() != BudgetVerdict.UNKNOWN) {
+				announceLater(latest);
+			}
+			return;
+		}
+		this.announced.set(true);
+		this.startupDone = true;
+		if (report.verdict() == BudgetVerdict.OVER && this.mode == BudgetMode.FAIL) {
+			throw new ConnectionBudgetExceededException(report);
+		}
+		log(report, "");
+	}
+
+	private void announceLater(BudgetReport report) {
+		if (this.startupDone && this.announced.compareAndSet(false, true)) {
+			log(report, (report.verdict() == BudgetVerdict.OVER && this.mode == BudgetMode.FAIL)
+					? " Startup was not stopped (poolguard.budget.mode=fail) because the server could not be reached then."
+					: "");
+		}
+	}
+
+	private static void log(BudgetReport report, String suffix) {
+		if (report.verdict() == BudgetVerdict.OVER) {
+			logger.warn(report.summary() + suffix);
+		}
+		else {
+			logger.info(report.summary());
+		}
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.poolguard.autoconfigure.budget;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.function.IntConsumer;
+
+import dev.poolguard.autoconfigure.PoolGuardProperties;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * {@code --poolguard.verify=true}: once the context is refreshed, and before the
+ * application's own runners, prints the budget report and exits with 0 when the verdict
+ * passes ({@link BudgetVerdict#OK}, {@link BudgetVerdict#TIGHT}) and 1 when it does not
+ * ({@link BudgetVerdict#OVER}, {@link BudgetVerdict#UNKNOWN}), whatever
+ * {@code poolguard.budget.mode} says. A deployment pipeline runs the application's own
+ * jar against the real server this way before it deploys.
+ *
+ * @author PoolGuard
+ * @see VerifyModeEnvironmentPostProcessor
+ */
+final class BudgetVerification implements ApplicationListener<ApplicationStartedEvent> {
+
+	/** Long enough for every timeout of the limits' connection to play out. */
+	static final Duration VERIFY_WAIT = Duration
+		.ofSeconds(ServerLimitsReader.CONNECT_TIMEOUT_SECONDS + 2L * ServerLimitsReader.READ_TIMEOUT_SECONDS + 1);
+
+	private final ObjectProvider<ConnectionBudget> budget;
+
+	private final PoolGuardProperties properties;
+
+	private final PrintStream out;
+
+	private final IntConsumer exit;
+
+	BudgetVerification(ObjectProvider<ConnectionBudget> budget, PoolGuardProperties properties) {
+		this(budget, properties, System.out, System::exit);
+	}
+
+	BudgetVerification(ObjectProvider<ConnectionBudget> budget, PoolGuardProperties properties, PrintStream out,
+			IntConsumer exit) {
+		this.budget = budget;
+		this.properties = properties;
+		this.out = out;
+		this.exit = exit;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationStartedEvent event) {
+		BudgetReport report = report();
+		int code = report.verdict().passes() ? 0 : 1;
+		this.out.println();
+		this.out.println(report.table());
+		if (report.verdict() == BudgetVerdict.OVER) {
+			this.out.println();
+			this.out.println("    Fix: " + report.fix());
+		}
+		this.out.println();
+		this.out.println("PoolGuard verify: " + report.verdict() + ", exit code " + code);
+		this.out.flush();
+		this.exit.accept(SpringApplication.exit(event.getApplicationContext(), () -> code));
+	}
+
+	private BudgetReport report() {
+		ConnectionBudget budget = this.budget.getIfAvailable();
+		if (budget == null) {
+			return BudgetReport.unknown(
+					new BudgetReport.Pool("no PostgreSQL DataSource", this.properties.getConnectionLimit(),
+							PoolGuardProperties.PREFIX + ".connection-limit", this.properties.getInstances(),
+							this.properties.getReservedConnections()),
+					"The application has no single PostgreSQL DataSource for PoolGuard to verify.", null);
+		}
+		return budget.check(VERIFY_WAIT);
+	}
+
+}

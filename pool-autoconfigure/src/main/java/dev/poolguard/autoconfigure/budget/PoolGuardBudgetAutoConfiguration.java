@@ -1,0 +1,126 @@
+package dev.poolguard.autoconfigure.budget;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfigMXBean;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.PoolGuardProperties;
+import dev.poolguard.autoconfigure.pool.EffectivePoolSettings;
+import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
+import dev.poolguard.autoconfigure.pool.TunedPools;
+import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the connection budget: the pool checked against the PostgreSQL
+ * server's real connection limits, shared by {@code poolguard.instances} instances, at
+ * startup ({@code poolguard.budget.mode}) or as a pipeline step
+ * ({@code --poolguard.verify=true}); the {@code poolguard.budget.connections} gauge; and
+ * the {@link SizingAdvisor}, which sizes the pool from its traffic with Little's law.
+ *
+ * @author PoolGuard
+ */
+@AutoConfiguration(
+		after = { PoolGuardPoolAutoConfiguration.class, PoolGuardResilienceAutoConfiguration.class,
+				DataSourceAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass(HikariDataSource.class)
+@ConditionalOnBooleanProperty(name = "poolguard.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PoolGuardProperties.class)
+public final class PoolGuardBudgetAutoConfiguration {
+
+	/**
+	 * The bean name under which Spring Boot defines its pool, and under which PoolGuard
+	 * records the settings it tuned.
+	 */
+	private static final String DATA_SOURCE_BEAN_NAME = "dataSource";
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnSingleCandidate(DataSource.class)
+	@Conditional(BudgetCheckCondition.class)
+	ConnectionBudget poolGuardConnectionBudget(ObjectProvider<DataSource> dataSource,
+			ObjectProvider<TunedPools> tunedPools, PoolGuardProperties properties) {
+		return new ConnectionBudget(() -> pool(dataSource), () -> settings(tunedPools), properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(BudgetCheckCondition.class)
+	@ConditionalOnBooleanProperty(name = "poolguard.verify", havingValue = false, matchIfMissing = true)
+	BudgetStartupCheck poolGuardBudgetStartupCheck(ObjectProvider<ConnectionBudget> budget,
+			PoolGuardProperties properties) {
+		return new BudgetStartupCheck(budget, properties.getBudget().getMode());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("poolguard.verify")
+	BudgetVerification poolGuardBudgetVerification(ObjectProvider<ConnectionBudget> budget,
+			PoolGuardProperties properties) {
+		return new BudgetVerification(budget, properties);
+	}
+
+	static HikariDataSource pool(ObjectProvider<DataSource> dataSource) {
+		DataSource candidate = dataSource.getIfUnique();
+		return (candidate != null) ? DataSourceUnwrapper.unwrap(candidate, HikariConfigMXBean.class, HikariDataSource.class)
+				: null;
+	}
+
+	private static EffectivePoolSettings settings(ObjectProvider<TunedPools> tunedPools) {
+		TunedPools pools = tunedPools.getIfAvailable();
+		return (pools != null) ? pools.settingsOf(DATA_SOURCE_BEAN_NAME) : null;
+	}
+
+	/**
+	 * The budget gauge and the sizing advisor, which read and write Micrometer meters.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class BudgetMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolGuardBudgetMeterBinder")
+		@Conditional(BudgetCheckCondition.class)
+		BudgetMeterBinder poolGuardBudgetMeterBinder(ObjectProvider<ConnectionBudget> budget) {
+			return new BudgetMeterBinder(budget);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolGuardHoldTimePercentileMeterFilter")
+		@ConditionalOnSingleCandidate(DataSource.class)
+		HoldTimePercentileMeterFilter poolGuardHoldTimePercentileMeterFilter(PoolGuardProperties properties) {
+			return new HoldTimePercentileMeterFilter(properties.getBudget().getAdviceWindow());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnSingleCandidate(DataSource.class)
+		SizingAdvisor poolGuardSizingAdvisor(MeterRegistry registry, ObjectProvider<DataSource> dataSource,
+				ObjectProvider<ConnectionBudget> budget, PoolGuardProperties properties) {
+			return new SizingAdvisor(registry, () -> pool(dataSource),
+					() -> budget.stream().findFirst().map(ConnectionBudget::report).orElse(null),
+					properties.getBudget().getAdviceWindow());
+		}
+
+	}
+
+}
