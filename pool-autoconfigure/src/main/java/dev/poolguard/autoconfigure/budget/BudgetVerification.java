@@ -24,6 +24,15 @@ import org.springframework.context.ApplicationListener;
  */
 final class BudgetVerification implements ApplicationListener<ApplicationStartedEvent> {
 
+	/**
+	 * Attempts to read the server's limits before the verdict is UNKNOWN: a pipeline gate
+	 * can afford a few seconds more than a failed deploy, and a loaded build agent can
+	 * miss one connection timeout.
+	 */
+	static final int ATTEMPTS = 3;
+
+	private static final long PAUSE_BETWEEN_ATTEMPTS_MILLIS = 1000;
+
 	/** Long enough for every timeout of the limits' connection to play out. */
 	static final Duration VERIFY_WAIT = Duration
 		.ofSeconds(ServerLimitsReader.CONNECT_TIMEOUT_SECONDS + 2L * ServerLimitsReader.READ_TIMEOUT_SECONDS + 1);
@@ -73,7 +82,18 @@ final class BudgetVerification implements ApplicationListener<ApplicationStarted
 							this.properties.getReservedConnections()),
 					"The application has no single PostgreSQL DataSource for PoolGuard to verify.", null);
 		}
-		return budget.check(VERIFY_WAIT);
+		BudgetReport report = budget.check(VERIFY_WAIT);
+		for (int attempt = 2; attempt <= ATTEMPTS && report.verdict() == BudgetVerdict.UNKNOWN; attempt++) {
+			try {
+				Thread.sleep(PAUSE_BETWEEN_ATTEMPTS_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return report;
+			}
+			report = budget.check(VERIFY_WAIT);
+		}
+		return report;
 	}
 
 }
