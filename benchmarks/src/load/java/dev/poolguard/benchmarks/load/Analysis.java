@@ -1,0 +1,193 @@
+package dev.poolguard.benchmarks.load;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.poolguard.benchmarks.load.Recorder.Sample;
+
+/**
+ * Figures from recorded responses: per scenario, and for the outage.
+ *
+ * @author PoolGuard
+ */
+final class Analysis {
+
+	private Analysis() {
+	}
+
+	static List<Sample> of(List<Sample> samples, String scenario) {
+		return samples.stream().filter(s -> s.scenario().equals(scenario)).toList();
+	}
+
+	static List<Sample> requests(List<Sample> samples) {
+		return samples.stream().filter(s -> !s.request().equals(Recorder.FLOW)).toList();
+	}
+
+	/**
+	 * A scenario's figures: throughput, latency percentiles over all responses, and how
+	 * the responses that were not 2xx divide.
+	 */
+	static Map<String, Object> scenario(List<Sample> scenarioSamples) {
+		List<Sample> requests = requests(scenarioSamples);
+		Map<String, Object> figures = new LinkedHashMap<>();
+		if (requests.isEmpty()) {
+			figures.put("requests", 0);
+			return figures;
+		}
+		long start = requests.stream().mapToLong(Sample::startMillis).min().getAsLong();
+		long end = requests.stream().mapToLong(Sample::endMillis).max().getAsLong();
+		double seconds = Math.max(1, end - start) / 1000.0;
+		Counts counts = Counts.of(requests);
+		figures.put("requests", requests.size());
+		figures.put("durationSeconds", round(seconds, 1));
+		figures.put("throughputPerSecond", round(requests.size() / seconds, 1));
+		figures.put("okPerSecond", round(counts.ok / seconds, 1));
+		double[] all = latencies(requests);
+		figures.put("p50Ms", round(percentile(all, 50), 1));
+		figures.put("p95Ms", round(percentile(all, 95), 1));
+		figures.put("p99Ms", round(percentile(all, 99), 1));
+		figures.put("maxMs", round(all[all.length - 1], 1));
+		double[] ok = latencies(requests.stream().filter(Sample::ok).toList());
+		figures.put("okP95Ms", ok.length > 0 ? round(percentile(ok, 95), 1) : null);
+		figures.put("ok", counts.ok);
+		figures.put("status503", counts.s503);
+		figures.put("status500", counts.s500);
+		figures.put("otherStatus", counts.other);
+		figures.put("noResponse", counts.none);
+		// Errors: everything but 2xx and the deliberate 503s; shed: the 503s.
+		figures.put("errorRatePercent", round(100.0 * (counts.s500 + counts.other + counts.none) / requests.size(), 3));
+		figures.put("shedRatePercent", round(100.0 * counts.s503 / requests.size(), 3));
+		figures.put("failedRatePercent", round(100.0 * (requests.size() - counts.ok) / requests.size(), 3));
+		List<Sample> flows = scenarioSamples.stream().filter(s -> s.request().equals(Recorder.FLOW)).toList();
+		if (!flows.isEmpty()) {
+			long succeeded = flows.stream().filter(Sample::ok).count();
+			figures.put("flows", flows.size());
+			figures.put("flowSuccessPercent", round(100.0 * succeeded / flows.size(), 2));
+		}
+		return figures;
+	}
+
+	/**
+	 * The endurance scenario's drift: p95 of its first and its last third.
+	 */
+	static Map<String, Object> drift(List<Sample> scenarioSamples) {
+		List<Sample> requests = new ArrayList<>(requests(scenarioSamples));
+		requests.sort((a, b) -> Long.compare(a.startMillis(), b.startMillis()));
+		Map<String, Object> figures = new LinkedHashMap<>();
+		int third = requests.size() / 3;
+		if (third == 0) {
+			return figures;
+		}
+		figures.put("firstThirdP95Ms", round(percentile(latencies(requests.subList(0, third)), 95), 1));
+		figures.put("lastThirdP95Ms",
+				round(percentile(latencies(requests.subList(requests.size() - third, requests.size())), 95), 1));
+		return figures;
+	}
+
+	/**
+	 * The outage figures.
+	 * @param samples the outage scenario's responses
+	 * @param stoppedAt when the database was told to stop
+	 * @param acceptingAt when it accepted a connection again
+	 */
+	static Map<String, Object> outage(List<Sample> samples, long stoppedAt, long acceptingAt) {
+		List<Sample> requests = requests(samples);
+		List<Sample> during = requests.stream()
+			.filter(s -> s.startMillis() >= stoppedAt && s.startMillis() < acceptingAt)
+			.toList();
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("downSeconds", round((acceptingAt - stoppedAt) / 1000.0, 2));
+		Counts counts = Counts.of(during);
+		figures.put("duringRequests", during.size());
+		figures.put("during503", counts.s503);
+		figures.put("during500", counts.s500);
+		figures.put("duringNoResponse", counts.none);
+		figures.put("duringOther", counts.other);
+		figures.put("duringOk", counts.ok);
+		if (!during.isEmpty()) {
+			double[] latencies = latencies(during);
+			figures.put("duringP50Ms", round(percentile(latencies, 50), 1));
+			figures.put("duringP95Ms", round(percentile(latencies, 95), 1));
+			figures.put("duringMaxMs", round(latencies[latencies.length - 1], 1));
+			long within50 = during.stream().filter(s -> s.elapsedMicros() <= 50_000).count();
+			figures.put("duringWithin50MsPercent", round(100.0 * within50 / during.size(), 2));
+		}
+		// Recovery: the first 2xx that completes after the database accepts connections
+		// again; and the moment from which every response is a 2xx again.
+		long firstOk = requests.stream()
+			.filter(s -> s.ok() && s.endMillis() >= acceptingAt)
+			.mapToLong(Sample::endMillis)
+			.min()
+			.orElse(-1);
+		figures.put("recoveryFirstOkMs", firstOk < 0 ? null : firstOk - acceptingAt);
+		long lastFailure = requests.stream()
+			.filter(s -> !s.ok() && s.endMillis() >= acceptingAt)
+			.mapToLong(Sample::endMillis)
+			.max()
+			.orElse(acceptingAt);
+		figures.put("recoveryAllOkMs", lastFailure - acceptingAt);
+		long failedAfter = requests.stream().filter(s -> !s.ok() && s.endMillis() >= acceptingAt).count();
+		figures.put("failuresAfterAccepting", failedAfter);
+		return figures;
+	}
+
+	static double[] latencies(List<Sample> samples) {
+		double[] values = samples.stream().mapToDouble(Sample::elapsedMillis).toArray();
+		Arrays.sort(values);
+		return values;
+	}
+
+	/** Nearest-rank percentile of sorted values. */
+	static double percentile(double[] sorted, double percentile) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+		return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+	}
+
+	static double round(double value, int decimals) {
+		double scale = Math.pow(10, decimals);
+		return Math.round(value * scale) / scale;
+	}
+
+	static final class Counts {
+
+		long ok;
+
+		long s503;
+
+		long s500;
+
+		long other;
+
+		long none;
+
+		static Counts of(List<Sample> samples) {
+			Counts counts = new Counts();
+			for (Sample sample : samples) {
+				if (sample.ok()) {
+					counts.ok++;
+				}
+				else if (sample.status() == 503) {
+					counts.s503++;
+				}
+				else if (sample.status() == 500) {
+					counts.s500++;
+				}
+				else if (sample.status() == Recorder.NO_RESPONSE) {
+					counts.none++;
+				}
+				else {
+					counts.other++;
+				}
+			}
+			return counts;
+		}
+
+	}
+
+}

@@ -1,0 +1,424 @@
+package dev.poolguard.benchmarks.load;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import dev.poolguard.benchmarks.load.LoadPlan.Outage;
+import dev.poolguard.benchmarks.load.LoadPlan.Scenario;
+import dev.poolguard.benchmarks.load.Recorder.Sample;
+import dev.poolguard.test.PostgresServer;
+import dev.poolguard.test.PostgresServers;
+
+/**
+ * The load harness behind {@code benchmarks/run.sh}: one PostgreSQL (max_connections 100),
+ * the sample app's jar started once per configuration, seed 004's scenarios and an outage
+ * through Gatling, the physical-limit comparison with pgbench, then summary.json, the PNG
+ * charts and the generated sections of docs/benchmarks.md.
+ *
+ * <p>
+ * Every phase is bounded: Gatling's injection profiles end by themselves, requests time out
+ * after Gatling's 60 s, the physical-limit loops stop at their deadline, and a watchdog ends
+ * the whole run (and the sample app) if it ever overruns its budget.
+ *
+ * @author PoolGuard
+ */
+public final class LoadHarness {
+
+	static final int MAX_CONNECTIONS = 100;
+
+	/** PoolGuard's connection limit for (c): inside the budget, see configurations(). */
+	static final int TUNED_CONNECTION_LIMIT = 80;
+
+	private LoadHarness() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options = Options.parse(args);
+		// Gatling: no analytics and no warm-up request to gatling.io; only loopback is targeted.
+		System.setProperty("gatling.data.enableAnalytics", "false");
+		System.setProperty("gatling.http.warmUpUrl", "");
+		Instant started = Instant.now();
+		long startNanos = System.nanoTime();
+		Thread watchdog = watchdog(options.budget());
+		Path out = options.root().resolve("benchmarks/target");
+		Path loadDir = out.resolve("load");
+		Files.createDirectories(loadDir);
+
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("mode", options.mode());
+		summary.put("startedAt", started.toString());
+		summary.put("machine", Map.of("availableProcessors", Runtime.getRuntime().availableProcessors(),
+				"javaVersion", System.getProperty("java.version")));
+
+		PostgresServer server = PostgresServers.dedicated(Map.of("max_connections", String.valueOf(MAX_CONNECTIONS)));
+		List<SampleApp> running = new ArrayList<>();
+		try {
+			summary.put("postgres", Map.of("kind", server.kind(), "maxConnections", MAX_CONNECTIONS,
+					"version", server.query("SHOW server_version", rs -> {
+						rs.next();
+						return rs.getString(1);
+					})));
+			Map<String, Configuration> configurations = configurations();
+			Map<String, Object> configSummary = new LinkedHashMap<>();
+			configurations.forEach((id, c) -> configSummary.put(id, Map.of("label", c.label(), "properties", c.properties())));
+			summary.put("configurations", configSummary);
+			List<Scenario> scenarios = LoadPlan.scenarios(options.mode(), options.endurance());
+			Outage outage = LoadPlan.outage(options.mode());
+			summary.put("workload", workload(scenarios, outage));
+
+			if (options.configs().isEmpty()) {
+				// Only the max-waiting sweep: its figures go next to the docs, for the next
+				// regeneration of docs/benchmarks.md; nothing else is touched.
+				Map<String, Object> sweep = new LinkedHashMap<>();
+				sweep.put("mode", options.mode());
+				sweep.put("startedAt", started.toString());
+				sweep.put("results", sweep(options, server, out, loadDir, running));
+				Path file = options.root().resolve("docs/benchmarks/max-waiting-sweep.json");
+				Files.createDirectories(file.getParent());
+				Files.writeString(file, Json.write(sweep));
+				Files.writeString(file.resolveSibling("max-waiting-sweep.md"), Markdown.sweep(sweep));
+				System.out.println("Wrote " + file + " and max-waiting-sweep.md (included by the next full or quick run)");
+				return;
+			}
+			Map<String, Run> runs = new LinkedHashMap<>();
+			for (String id : options.configs()) {
+				runs.put(id, runConfiguration(options, server, configurations.get(id), scenarios, outage, out,
+						loadDir.resolve(id), running));
+			}
+
+			Map<String, Object> results = new LinkedHashMap<>();
+			for (Scenario scenario : scenarios) {
+				if (scenario.name().equals(LoadPlan.WARMUP)) {
+					continue;
+				}
+				Map<String, Object> perConfig = new LinkedHashMap<>();
+				for (Map.Entry<String, Run> entry : runs.entrySet()) {
+					List<Sample> samples = Analysis.of(entry.getValue().samples(), scenario.name());
+					Map<String, Object> figures = Analysis.scenario(samples);
+					if (scenario.name().equals("endurance")) {
+						figures.putAll(Analysis.drift(samples));
+					}
+					if (scenario.name().equals("outage") && entry.getValue().stoppedAt() > 0) {
+						figures.put("outage", Analysis.outage(samples, entry.getValue().stoppedAt(),
+								entry.getValue().acceptingAt()));
+					}
+					perConfig.put(entry.getKey(), figures);
+				}
+				results.put(scenario.name(), perConfig);
+			}
+			summary.put("scenarios", results);
+			Map<String, Object> reports = new LinkedHashMap<>();
+			runs.forEach((id, run) -> reports.put(id, run.gatlingReport()));
+			summary.put("gatlingReports", reports);
+
+			Path sweepTable = options.root().resolve("docs/benchmarks/max-waiting-sweep.md");
+			if (Files.exists(sweepTable)) {
+				summary.put("maxWaitingSweepTable", Files.readString(sweepTable));
+			}
+
+			if (options.physicalLimit()) {
+				Duration limitDuration = Duration.ofSeconds(options.quick() ? 10 : 30);
+				summary.put("physicalLimit", PhysicalLimit.run(server.host(), server.port(), server.username(),
+						server.password(), options.limitThreads(), limitDuration, Duration.ofSeconds(3),
+						options.quick() ? 1 : 2, out.resolve("physical-limit")));
+			}
+
+			summary.put("wallSeconds", Math.round((System.nanoTime() - startNanos) / 1e9));
+			summary.put("targets", Report.targets(summary));
+			Files.writeString(out.resolve("summary.json"), Json.write(summary));
+			System.out.println("Wrote " + out.resolve("summary.json"));
+
+			Path docs = options.root().resolve("docs");
+			Report.charts(summary, runs, docs.resolve("benchmarks"));
+			// The figures behind the committed docs, next to their charts.
+			Files.copy(out.resolve("summary.json"), docs.resolve("benchmarks/summary.json"),
+					java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			Report.markdown(summary, docs.resolve("benchmarks.md"));
+			System.out.println("Regenerated docs/benchmarks.md and docs/benchmarks/*.png in "
+					+ summary.get("wallSeconds") + " s");
+		}
+		finally {
+			running.forEach(SampleApp::close);
+			server.close();
+			watchdog.interrupt();
+		}
+	}
+
+	/**
+	 * The three configurations of one and the same jar.
+	 */
+	static Map<String, Configuration> configurations() {
+		Map<String, Configuration> configurations = new LinkedHashMap<>();
+		// Without PoolGuard there is no poolguard health component, which the sample's
+		// readiness group names: the group keeps only readinessState.
+		String readiness = "--management.endpoint.health.group.readiness.include=readinessState";
+		configurations.put("a", new Configuration("a", "(a) Boot defaults, no PoolGuard: pool 10, 30 s",
+				List.of("--poolguard.enabled=false", readiness)));
+		configurations.put("b", new Configuration("b", "(b) seed 004's fix: pool 50, 30 s",
+				List.of("--poolguard.enabled=false", "--spring.datasource.hikari.maximum-pool-size=50", readiness)));
+		// Budget: max_connections 100 - superuser_reserved_connections 3 - 10 kept for admins
+		// and migrations (seed 004's "reserved for admin: 10") = 87 for one instance.
+		// 80 stays inside it with room for the harness's own admin connections.
+		configurations.put("c", new Configuration("c",
+				"(c) PoolGuard tuned: pool " + TUNED_CONNECTION_LIMIT + " (budget 87), 5 s, max-waiting default, breaker",
+				List.of("--poolguard.connection-limit=" + TUNED_CONNECTION_LIMIT, "--poolguard.reserved-connections=10")));
+		return configurations;
+	}
+
+	private static Map<String, Object> workload(List<Scenario> scenarios, Outage outage) {
+		Map<String, Object> workload = new LinkedHashMap<>();
+		workload.put("model", "closed: N concurrent virtual users, one request then 0.5-1.5 s think time");
+		workload.put("mix", "45% GET /api/clients/{id}, 15% GET /api/clients?page, 10% PUT, 10% POST, 20% GET /api/clients/slow?ms="
+				+ LoadSimulation.SLOW_MILLIS);
+		workload.put("tomcatThreads", 200);
+		List<Object> list = new ArrayList<>();
+		for (Scenario s : scenarios) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("name", s.name());
+			m.put("users", s.users());
+			m.put("rampUpSeconds", s.rampUp().toSeconds());
+			m.put("holdSeconds", s.hold() == null ? outage.total().toSeconds() : s.hold().toSeconds());
+			m.put("rampDownSeconds", s.rampDownSeconds());
+			list.add(m);
+		}
+		workload.put("scenarios", list);
+		workload.put("outage", Map.of("steadyBeforeSeconds", outage.before().toSeconds(), "downSeconds",
+				outage.down().toSeconds(), "steadyAfterSeconds", outage.after().toSeconds()));
+		return workload;
+	}
+
+	private static Run runConfiguration(Options options, PostgresServer server, Configuration configuration,
+			List<Scenario> scenarios, Outage outage, Path out, Path dir, List<SampleApp> running) throws Exception {
+		System.out.println("=== " + configuration.label());
+		resetData(server);
+		String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres";
+		SampleApp app = SampleApp.start(options.jar(), jdbcUrl, server.username(), server.password(),
+				configuration.properties(), dir.resolve("app.log"));
+		running.add(app);
+		try {
+			LoadPlan.use(new LoadPlan(app.baseUrl(), scenarios, outage));
+			Recorder.drain();
+			boolean hasOutage = scenarios.stream().anyMatch(s -> s.name().equals("outage"));
+			AtomicLong stoppedAt = new AtomicLong();
+			AtomicLong acceptingAt = new AtomicLong();
+			Thread controller = hasOutage ? outageController(server, jdbcUrl, scenarios, outage, stoppedAt, acceptingAt)
+					: null;
+			String report = gatling(out.resolve("gatling").resolve(configuration.id()), configuration.label());
+			if (controller != null) {
+				controller.interrupt();
+				controller.join(60_000);
+			}
+			List<Sample> samples = Recorder.drain();
+			writeCsv(dir.resolve("responses.csv"), samples);
+			return new Run(configuration, samples, stoppedAt.get(), acceptingAt.get(), report);
+		}
+		finally {
+			app.close();
+			running.remove(app);
+			if (!server.isRunning()) {
+				server.start();
+			}
+		}
+	}
+
+	/**
+	 * Peak load against PoolGuard with Boot's pool of 10, so that the pool saturates and
+	 * max-waiting decides who waits; one run per value.
+	 */
+	private static List<Object> sweep(Options options, PostgresServer server, Path out, Path loadDir,
+			List<SampleApp> running) throws Exception {
+		List<Object> results = new ArrayList<>();
+		List<Scenario> all = LoadPlan.scenarios(options.mode(), options.endurance());
+		List<Scenario> scenarios = all.stream()
+			.filter(s -> s.name().equals(LoadPlan.WARMUP) || s.name().equals("peak"))
+			.toList();
+		for (int maxWaiting : options.maxWaitingSweep()) {
+			Configuration configuration = new Configuration("mw" + maxWaiting,
+					"PoolGuard, pool 10, max-waiting " + maxWaiting,
+					List.of("--poolguard.connection-limit=10", "--poolguard.max-waiting=" + maxWaiting));
+			Run run = runConfiguration(options, server, configuration, scenarios, null, out,
+					loadDir.resolve(configuration.id()), running);
+			Map<String, Object> figures = new LinkedHashMap<>();
+			figures.put("maxWaiting", maxWaiting);
+			figures.put("connectionLimit", 10);
+			figures.putAll(Analysis.scenario(Analysis.of(run.samples(), "peak")));
+			results.add(figures);
+		}
+		return results;
+	}
+
+	private static Thread outageController(PostgresServer server, String jdbcUrl, List<Scenario> scenarios,
+			Outage outage, AtomicLong stoppedAt, AtomicLong acceptingAt) {
+		Scenario scenario = scenarios.stream().filter(s -> s.name().equals("outage")).findFirst().orElseThrow();
+		Thread controller = new Thread(() -> {
+			try {
+				long first;
+				while ((first = Recorder.firstStart("outage")) < 0) {
+					Thread.sleep(20);
+				}
+				sleepUntil(first + scenario.rampUp().toMillis() + outage.before().toMillis());
+				long stop = System.currentTimeMillis();
+				stoppedAt.set(stop);
+				System.out.println("--- outage: stopping the database");
+				server.stop();
+				sleepUntil(stop + outage.down().toMillis());
+				server.start();
+				long deadline = System.currentTimeMillis() + 60_000;
+				while (System.currentTimeMillis() < deadline) {
+					try (Connection connection = DriverManager.getConnection(jdbcUrl, server.username(),
+							server.password())) {
+						acceptingAt.set(System.currentTimeMillis());
+						break;
+					}
+					catch (SQLException ex) {
+						Thread.sleep(5);
+					}
+				}
+				System.out.println("--- outage: the database accepts connections again after "
+						+ (acceptingAt.get() - stop) + " ms");
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "outage-controller");
+		controller.setDaemon(true);
+		controller.start();
+		return controller;
+	}
+
+	private static void sleepUntil(long epochMillis) throws InterruptedException {
+		long wait = epochMillis - System.currentTimeMillis();
+		if (wait > 0) {
+			Thread.sleep(wait);
+		}
+	}
+
+	/**
+	 * Runs LoadSimulation in this JVM and returns the folder of its HTML report.
+	 */
+	private static String gatling(Path resultsFolder, String description) throws IOException {
+		Files.createDirectories(resultsFolder);
+		int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] { "-s", LoadSimulation.class.getName(),
+				"-rf", resultsFolder.toAbsolutePath().toString(), "-rd", description, "-l", "poolguard-load-harness" });
+		System.out.println("Gatling finished with status " + status);
+		try (Stream<Path> reports = Files.list(resultsFolder)) {
+			return reports.filter(Files::isDirectory)
+				.max((x, y) -> Long.compare(x.toFile().lastModified(), y.toFile().lastModified()))
+				.map(p -> p.resolve("index.html").toString())
+				.orElse(null);
+		}
+	}
+
+	/** Every configuration starts from the seeded data. */
+	private static void resetData(PostgresServer server) throws SQLException {
+		String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres";
+		try (Connection connection = DriverManager.getConnection(jdbcUrl, server.username(), server.password());
+				Statement statement = connection.createStatement()) {
+			boolean migrated = statement.executeQuery("SELECT to_regclass('public.client_audit') IS NOT NULL")
+				.next() && statement.getResultSet().getBoolean(1);
+			if (migrated) {
+				statement.execute("DELETE FROM clients WHERE id > 10000");
+				statement.execute("TRUNCATE client_audit");
+				statement.execute("VACUUM ANALYZE clients");
+			}
+		}
+	}
+
+	private static void writeCsv(Path file, List<Sample> samples) throws IOException {
+		Files.createDirectories(file.getParent());
+		try (BufferedWriter writer = Files.newBufferedWriter(file)) {
+			writer.write("scenario,request,start_ms,elapsed_us,status\n");
+			for (Sample s : samples) {
+				writer.write(s.scenario() + "," + s.request() + "," + s.startMillis() + "," + s.elapsedMicros() + ","
+						+ s.status() + "\n");
+			}
+		}
+	}
+
+	private static Thread watchdog(Duration budget) {
+		Thread watchdog = new Thread(() -> {
+			try {
+				Thread.sleep(budget.toMillis());
+				System.err.println("The load harness overran its budget of " + budget.toMinutes()
+						+ " min: stopping (the sample app and PostgreSQL are stopped by the shutdown hooks).");
+				System.exit(3);
+			}
+			catch (InterruptedException ex) {
+				// finished in time
+			}
+		}, "watchdog");
+		watchdog.setDaemon(true);
+		watchdog.start();
+		return watchdog;
+	}
+
+	record Configuration(String id, String label, List<String> properties) {
+
+	}
+
+	record Run(Configuration configuration, List<Sample> samples, long stoppedAt, long acceptingAt,
+			String gatlingReport) {
+
+	}
+
+	record Options(Path root, Path jar, String mode, Duration endurance, List<String> configs, boolean physicalLimit,
+			int limitThreads, List<Integer> maxWaitingSweep) {
+
+		boolean quick() {
+			return this.mode.equals("quick");
+		}
+
+		Duration budget() {
+			return Duration.ofMinutes(quick() ? 20 : 45).plus(this.endurance.multipliedBy(3))
+				.plus(Duration.ofMinutes(this.maxWaitingSweep.size() * 3L));
+		}
+
+		static Options parse(String[] args) {
+			Path root = Path.of("").toAbsolutePath();
+			String mode = "full";
+			Duration endurance = null;
+			List<String> configs = List.of("a", "b", "c");
+			boolean physical = true;
+			int threads = 8;
+			List<Integer> sweep = null;
+			for (int i = 0; i < args.length; i++) {
+				switch (args[i]) {
+					case "--quick" -> mode = "quick";
+					case "--endurance-minutes" -> endurance = Duration.ofMinutes(Long.parseLong(args[++i]));
+					case "--configs" -> configs = args[++i].equals("none") ? List.of() : Arrays.asList(args[i].split(","));
+					case "--no-physical-limit" -> physical = false;
+					case "--limit-threads" -> threads = Integer.parseInt(args[++i]);
+					case "--max-waiting-sweep" -> sweep = args[++i].isBlank() ? List.of()
+							: Arrays.stream(args[++i - 1].split(",")).map(Integer::parseInt).toList();
+					case "--root" -> root = Path.of(args[++i]).toAbsolutePath();
+					default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+				}
+			}
+			if (endurance == null) {
+				endurance = LoadPlan.defaultEndurance(mode);
+			}
+			if (sweep == null) {
+				sweep = List.of();
+			}
+			Path jar = root.resolve("sample-app/target/poolguard-sample-app-0.1.0-SNAPSHOT.jar");
+			return new Options(root, jar, mode, endurance, configs, physical, threads, sweep);
+		}
+
+	}
+
+}

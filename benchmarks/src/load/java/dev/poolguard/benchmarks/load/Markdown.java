@@ -1,0 +1,215 @@
+package dev.poolguard.benchmarks.load;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders the "Load tests" and "Against the physical limit" sections of docs/benchmarks.md
+ * from summary.json's figures.
+ *
+ * @author PoolGuard
+ */
+final class Markdown {
+
+	private static final List<String> SCENARIOS = List.of("baseline", "peak", "spike", "endurance", "business",
+			"outage");
+
+	private Markdown() {
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(Object value) {
+		return (value instanceof Map<?, ?> m) ? (Map<String, Object>) m : Map.of();
+	}
+
+	private static String n(Object value, int decimals) {
+		if (!(value instanceof Number number)) {
+			return "–";
+		}
+		return String.format(Locale.ROOT, "%,." + decimals + "f", number.doubleValue());
+	}
+
+	@SuppressWarnings("unchecked")
+	static String render(Map<String, Object> summary) {
+		StringBuilder md = new StringBuilder();
+		Map<String, Object> workload = map(summary.get("workload"));
+		Map<String, Object> configurations = map(summary.get("configurations"));
+		Map<String, Object> scenarios = map(summary.get("scenarios"));
+		Map<String, Object> postgres = map(summary.get("postgres"));
+		Map<String, Object> machine = map(summary.get("machine"));
+		md.append("## Load tests\n\n");
+		md.append("Seed 004's load test, reproduced with Gatling's Java DSL against the sample app on a real "
+				+ "PostgreSQL " + postgres.get("version") + " (`max_connections` " + postgres.get("maxConnections")
+				+ ", the test kit's embedded server), for three configurations of the same jar in the same run. "
+				+ "Regenerate this section, its charts and `benchmarks/target/summary.json` with\n\n"
+				+ "```bash\nbenchmarks/run.sh --quick      # under 10 minutes\nbenchmarks/run.sh              # the full run (about 35 minutes)\n"
+				+ "benchmarks/run.sh --endurance-minutes 30   # the full run with seed 004's 30-minute endurance\n```\n\n");
+		md.append("These figures: **" + summary.get("mode") + "** run of " + summary.get("startedAt") + ", "
+				+ summary.get("wallSeconds") + " s wall time, " + machine.get("availableProcessors")
+				+ " cores shared by Gatling, the sample app (one JVM, Tomcat's default 200 threads) and PostgreSQL, "
+				+ "Java " + machine.get("javaVersion") + ". Absolute numbers belong to this machine; compare the "
+				+ "configurations with each other. Gatling's HTML reports of the run are build artifacts under "
+				+ "`benchmarks/target/gatling/`, every response is in `benchmarks/target/load/<configuration>/responses.csv`.\n\n");
+		md.append("| configuration | properties |\n|---|---|\n");
+		configurations.forEach((id, c) -> md.append("| " + map(c).get("label") + " | `"
+				+ String.join(" ", (List<String>) map(c).get("properties")) + "` |\n"));
+		md.append("\n**Workload.** " + workload.get("model") + ". Request mix: " + workload.get("mix")
+				+ ". The sample's CRUD requests hold their connection for a millisecond or two; seed 004's service held "
+				+ "one about 100 ms (2–3 queries of 40 ms), which is what made 500 users need 40–50 connections. The "
+				+ "20 % of report-style requests that hold a connection " + LoadSimulation.SLOW_MILLIS
+				+ " ms (pg_sleep: time on the server, no CPU) bring the mean hold time to about 80 ms, so the pool, "
+				+ "not the 2 cores, is what the scenarios load. Scenarios run one after the other against one app "
+				+ "instance, after a warm-up that is not counted:\n\n");
+		md.append("| scenario | users | ramp-up | hold | ramp-down |\n|---|---|---|---|---|\n");
+		for (Object s : (List<Object>) workload.get("scenarios")) {
+			Map<String, Object> sc = map(s);
+			md.append("| " + sc.get("name") + " | " + sc.get("users") + " | " + sc.get("rampUpSeconds") + " s | "
+					+ sc.get("holdSeconds") + " s | " + sc.get("rampDownSeconds") + " s |\n");
+		}
+		Map<String, Object> outageTiming = map(workload.get("outage"));
+		md.append("\nThe business flow is one user's visit: list, open a client, create one, read it back, update it, "
+				+ "delete it (0.2–0.6 s between steps); it succeeds when every step answers 2xx. In the outage "
+				+ "scenario the harness stops PostgreSQL (fast shutdown) " + outageTiming.get("steadyBeforeSeconds")
+				+ " s into steady load, starts it again " + outageTiming.get("downSeconds")
+				+ " s later on the same port with the same data, and keeps the load on for "
+				+ outageTiming.get("steadyAfterSeconds") + " s more.\n\n");
+
+		md.append("### Targets for (c)\n\n| target | met | figures |\n|---|---|---|\n");
+		for (Object t : (List<Object>) summary.get("targets")) {
+			Map<String, Object> target = map(t);
+			md.append("| " + target.get("target") + " | " + (Boolean.TRUE.equals(target.get("met")) ? "yes" : "**no**")
+					+ " | " + target.get("figures") + " |\n");
+		}
+
+		md.append("\n### Results per scenario and configuration\n\n");
+		md.append("Latencies are over every response (2xx or not), from Gatling's request to the response. "
+				+ "Errors are everything but 2xx and 503; 503s are PoolGuard's deliberate answers (load shed, or "
+				+ "database unavailable).\n\n");
+		md.append("| scenario | configuration | requests/s | 2xx/s | p50 ms | p95 ms | p99 ms | max ms | errors | 503s | notes |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (String scenario : SCENARIOS) {
+			Map<String, Object> per = map(scenarios.get(scenario));
+			for (Map.Entry<String, Object> entry : per.entrySet()) {
+				Map<String, Object> f = map(entry.getValue());
+				String notes = "";
+				if (f.containsKey("flowSuccessPercent")) {
+					notes = "flows " + f.get("flows") + ", success " + n(f.get("flowSuccessPercent"), 1) + " %";
+				}
+				if (f.containsKey("firstThirdP95Ms")) {
+					notes = "p95 first third " + n(f.get("firstThirdP95Ms"), 0) + " ms, last third "
+							+ n(f.get("lastThirdP95Ms"), 0) + " ms";
+				}
+				if (num(f.get("noResponse")) > 0) {
+					notes += (notes.isEmpty() ? "" : "; ") + n(f.get("noResponse"), 0) + " without response";
+				}
+				md.append("| " + scenario + " | " + configLabel(configurations, entry.getKey()) + " | "
+						+ n(f.get("throughputPerSecond"), 1) + " | " + n(f.get("okPerSecond"), 1) + " | "
+						+ n(f.get("p50Ms"), 1) + " | " + n(f.get("p95Ms"), 1) + " | " + n(f.get("p99Ms"), 1) + " | "
+						+ n(f.get("maxMs"), 0) + " | " + n(f.get("errorRatePercent"), 2) + " % | "
+						+ n(f.get("shedRatePercent"), 2) + " % | " + notes + " |\n");
+			}
+		}
+		md.append("\n");
+		for (String scenario : SCENARIOS) {
+			if (!map(scenarios.get(scenario)).isEmpty()) {
+				md.append("![Latency percentiles, " + scenario + "](benchmarks/latency-" + scenario + ".png)\n");
+			}
+		}
+		md.append("\nResponses per second over each configuration's whole run (baseline, peak, spike, endurance, "
+				+ "business, outage in turn; the database's down time shaded):\n\n");
+		for (String id : configurations.keySet()) {
+			md.append("![Timeline " + id + "](benchmarks/timeline-" + id + ".png)\n");
+		}
+
+		md.append("\n### The outage\n\n");
+		md.append("Requests that *started* while the database was down (from the stop to the first accepted "
+				+ "connection), by outcome; recovery is measured from the moment PostgreSQL accepts a connection "
+				+ "again.\n\n");
+		md.append("| configuration | down | requests | 503 | 500 | no response | 2xx | p95 ms | max ms | ≤ 50 ms | first 2xx after | all 2xx after |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		Map<String, Object> outagePer = map(scenarios.get("outage"));
+		for (Map.Entry<String, Object> entry : outagePer.entrySet()) {
+			Map<String, Object> o = map(map(entry.getValue()).get("outage"));
+			if (o.isEmpty()) {
+				continue;
+			}
+			md.append("| " + configLabel(configurations, entry.getKey()) + " | " + n(o.get("downSeconds"), 1) + " s | "
+					+ n(o.get("duringRequests"), 0) + " | " + n(o.get("during503"), 0) + " | "
+					+ n(o.get("during500"), 0) + " | " + n(o.get("duringNoResponse"), 0) + " | "
+					+ n(o.get("duringOk"), 0) + " | " + n(o.get("duringP95Ms"), 1) + " | " + n(o.get("duringMaxMs"), 1)
+					+ " | " + n(o.get("duringWithin50MsPercent"), 1) + " % | " + n(o.get("recoveryFirstOkMs"), 0)
+					+ " ms | " + n(o.get("recoveryAllOkMs"), 0) + " ms |\n");
+		}
+		md.append("\n![Outage latency](benchmarks/outage-latency.png)\n");
+		for (String id : outagePer.keySet()) {
+			md.append("![Outage " + id + "](benchmarks/outage-" + id + ".png)\n");
+		}
+
+		if (summary.get("maxWaitingSweepTable") instanceof String table) {
+			md.append("\n").append(table);
+		}
+
+		Map<String, Object> limit = map(summary.get("physicalLimit"));
+		md.append("\n## Against the physical limit\n\n");
+		if (limit.isEmpty()) {
+			md.append("Not measured in this run.\n\n");
+			return md.toString();
+		}
+		md.append("The sample's main request, `GET /api/clients/{id}` — `SELECT` the client, `INSERT` an audit row, "
+				+ "`COMMIT` — by " + limit.get("threads") + " threads over " + limit.get("connections")
+				+ " connections, " + limit.get("secondsEach") + " s each, " + limit.get("rounds")
+				+ " round(s) in turn, on the same server: through PoolGuard's `GuardedHikariDataSource` (PoolGuard's "
+				+ "default retry, breaker and max-waiting), through raw HikariCP (same pool settings), and by "
+				+ "`pgbench -n -f client-get.sql -c N -j N -T s -M prepared` with the same SQL. No HTTP: this is "
+				+ "the database's limit on this machine and what the pool leaves of it. pgjdbc sends `BEGIN` with "
+				+ "the first statement, pgbench as a statement of its own, so the Java clients make one round trip "
+				+ "less per transaction.\n\n");
+		md.append("| client | transactions/s | vs pgbench |\n|---|---|---|\n");
+		md.append("| pgbench | " + n(limit.get("pgbenchTps"), 0) + " | 1.000 |\n");
+		md.append("| raw HikariCP | " + n(limit.get("hikariTps"), 0) + " | " + n(limit.get("hikariToPgbench"), 3) + " |\n");
+		md.append("| PoolGuard | " + n(limit.get("poolguardTps"), 0) + " | " + n(limit.get("poolguardToPgbench"), 3)
+				+ " |\n\n");
+		md.append("PoolGuard / raw HikariCP: " + n(limit.get("poolguardToHikari"), 3) + ". Per round (tps): pgbench "
+				+ limit.get("pgbenchTpsRounds") + ", HikariCP " + limit.get("hikariTpsRounds") + ", PoolGuard "
+				+ limit.get("poolguardTpsRounds") + ".\n\n");
+		return md.toString();
+	}
+
+	@SuppressWarnings("unchecked")
+	static String sweep(Map<String, Object> sweepRun) {
+		StringBuilder sb = new StringBuilder();
+
+		List<Object> sweep = (List<Object>) sweepRun.get("results");
+		if (sweep != null && !sweep.isEmpty()) {
+			sb.append("\n### Choosing `poolguard.max-waiting`\n\n");
+			sb.append("The peak scenario (500 users) against PoolGuard with a pool that saturates (10 connections, "
+					+ "5 s pool-timeout), once per `max-waiting`. With 200 Tomcat threads, 190 can wait, so 200 "
+					+ "means no shedding. Measured by `benchmarks/run.sh --configs none --max-waiting-sweep "
+					+ "10,25,50,100,200` (" + sweepRun.get("mode") + ", " + sweepRun.get("startedAt")
+					+ "; figures in `docs/benchmarks/max-waiting-sweep.json`). See [resilience.md](resilience.md#load-shedding-poolguardmax-waiting) for the "
+					+ "choice.\n\n");
+			sb.append("| max-waiting | requests/s | 2xx/s | p50 ms | p95 ms | p99 ms | 2xx p95 ms | 503s | errors |\n");
+			sb.append("|---|---|---|---|---|---|---|---|---|\n");
+			for (Object s : sweep) {
+				Map<String, Object> f = map(s);
+				sb.append("| " + f.get("maxWaiting") + " | " + n(f.get("throughputPerSecond"), 1) + " | "
+						+ n(f.get("okPerSecond"), 1) + " | " + n(f.get("p50Ms"), 1) + " | " + n(f.get("p95Ms"), 1)
+						+ " | " + n(f.get("p99Ms"), 1) + " | " + n(f.get("okP95Ms"), 1) + " | "
+						+ n(f.get("shedRatePercent"), 2) + " % | " + n(f.get("errorRatePercent"), 2) + " % |\n");
+			}
+		}
+
+		return sb.toString();
+	}
+
+	private static double num(Object value) {
+		return (value instanceof Number n) ? n.doubleValue() : 0;
+	}
+
+	private static String configLabel(Map<String, Object> configurations, String id) {
+		Object c = configurations.get(id);
+		return (c == null) ? id : String.valueOf(map(c).get("label"));
+	}
+
+}
