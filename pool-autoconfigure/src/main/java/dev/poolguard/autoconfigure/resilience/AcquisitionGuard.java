@@ -137,6 +137,12 @@ final class AcquisitionGuard {
 			if (kind != FailureKind.TRANSIENT || context == null) {
 				throw fail(kind, failure, attempts);
 			}
+			if (failure instanceof DatabaseRefusingException) {
+				// The pool's connector is already trying the server: a retry here would only
+				// add its backoff to a request that is going to fail.
+				throw unavailable("the pool holds no connection and the database refused the last one",
+						failure.getCause());
+			}
 			try {
 				context.onError(failure);
 			}
@@ -188,9 +194,7 @@ final class AcquisitionGuard {
 				if (refused != null && statistics.getTotalConnections() == 0) {
 					reject(AcquisitionObserver.Rejection.DATABASE_REFUSING,
 							"pool empty and the database refusing connections: callers failed at once");
-					throw new SQLTransientConnectionException(
-							"PoolGuard did not wait for a connection: the pool holds none and the database refused the last one",
-							refused.getSQLState(), refused);
+					throw new DatabaseRefusingException(refused);
 				}
 			}
 		}
@@ -361,6 +365,19 @@ final class AcquisitionGuard {
 
 	private static Duration atLeastOneSecond(long millis) {
 		return Duration.ofSeconds(Math.max(1, (millis + 999) / 1000));
+	}
+
+	/**
+	 * An empty pool whose server refused the last connection: failed without waiting and
+	 * without retrying.
+	 */
+	static final class DatabaseRefusingException extends SQLTransientConnectionException {
+
+		DatabaseRefusingException(SQLException refused) {
+			super("PoolGuard did not wait for a connection: the pool holds none and the database refused the last one",
+					refused.getSQLState(), refused);
+		}
+
 	}
 
 	@FunctionalInterface

@@ -97,6 +97,41 @@ class DatabaseOutageIntegrationTests {
 	}
 
 	@Test
+	void emptyPoolOfAStoppedServerFailsEachRequestInOneAttemptWithoutRetrying() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
+					"poolguard.circuit-breaker.minimum-number-of-calls=100")
+			.run((context) -> {
+				DataSource dataSource = context.getBean(DataSource.class);
+				CircuitBreaker breaker = context.getBean(AcquisitionResilience.class).circuitBreaker();
+				dataSource.getConnection().close();
+				server.stop();
+				try {
+					// Requests meet the pool's dead connections first, which HikariCP then evicts.
+					await().atMost(Duration.ofSeconds(20)).until(() -> {
+						Throwable failure = catchThrowable(() -> {
+							try (Connection connection = dataSource.getConnection()) {
+								connection.createStatement().execute("SELECT 1");
+							}
+						});
+						return failure != null && failure.getMessage().contains("refused the last one");
+					});
+					for (int i = 0; i < 5; i++) {
+						int attemptsBefore = breaker.getMetrics().getNumberOfFailedCalls();
+						Throwable failure = catchThrowable(() -> dataSource.getConnection().close());
+						assertThat(failure).isInstanceOf(DatabaseUnavailableException.class)
+							.hasMessageContaining("the pool holds no connection and the database refused the last one");
+						assertThat(breaker.getMetrics().getNumberOfFailedCalls()).as("attempts")
+							.isEqualTo(attemptsBefore + 1);
+					}
+				}
+				finally {
+					server.start();
+				}
+			});
+	}
+
+	@Test
 	void networkBlackholeNeverHangsARequestBeyondTheDocumentedBound() throws Exception {
 		try (NetworkFault network = NetworkFault.inFrontOf(server)) {
 			this.contextRunner
