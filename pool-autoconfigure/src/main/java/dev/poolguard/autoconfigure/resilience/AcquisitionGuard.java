@@ -6,11 +6,14 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.retry.Retry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,7 +25,11 @@ import org.apache.commons.logging.LogFactory;
  * <p>
  * The success path costs a few field reads: the breaker is told of a success without a
  * clock reading (PoolGuard's breakers have no slow-call threshold), and no Resilience4j
- * decoration is allocated until an attempt fails.
+ * decoration is allocated until an attempt fails. Once a count-based breaker window holds
+ * nothing but successes, one more success leaves it exactly as it was, so it is not
+ * written: every acquiring thread writing the same window is what made the guard cost
+ * more than the pool under contention. A success racing with a failure may go unrecorded,
+ * which can only overstate the failure rate, by at most the number of racing threads.
  *
  * @author PoolGuard
  */
@@ -52,6 +59,10 @@ final class AcquisitionGuard {
 
 	private final AtomicReference<CircuitBreaker.State> lastSeenState = new AtomicReference<>(
 			CircuitBreaker.State.CLOSED);
+
+	private final int cleanWindowSize;
+
+	private final AtomicInteger successesSinceFailure = new AtomicInteger();
 
 	private volatile HikariPoolMXBean poolStatistics;
 
@@ -84,6 +95,9 @@ final class AcquisitionGuard {
 		if (breaker != null) {
 			this.lastSeenState.set(breaker.getState());
 		}
+		CircuitBreakerConfig config = (breaker != null) ? breaker.getCircuitBreakerConfig() : null;
+		this.cleanWindowSize = (config != null && config.getSlidingWindowType() == SlidingWindowType.COUNT_BASED)
+				? config.getSlidingWindowSize() : 0;
 	}
 
 	Connection acquire(ConnectionSource source) throws SQLException {
@@ -108,12 +122,7 @@ final class AcquisitionGuard {
 		}
 		try {
 			Connection connection = attempt(source);
-			if (this.breaker != null) {
-				this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
-				if (this.lastSeenState.get() != CircuitBreaker.State.CLOSED) {
-					noticeBreakerTransition();
-				}
-			}
+			recordSuccess();
 			return connection;
 		}
 		catch (SQLException | RuntimeException ex) {
@@ -163,10 +172,7 @@ final class AcquisitionGuard {
 			}
 			try {
 				Connection connection = attempt(source);
-				if (this.breaker != null) {
-					this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
-					noticeBreakerTransition();
-				}
+				recordSuccess();
 				context.onComplete();
 				return connection;
 			}
@@ -222,6 +228,22 @@ final class AcquisitionGuard {
 		return failure;
 	}
 
+	private void recordSuccess() {
+		if (this.breaker == null || (this.cleanWindowSize > 0
+				&& this.successesSinceFailure.get() >= this.cleanWindowSize
+				&& this.breaker.getState() == CircuitBreaker.State.CLOSED)) {
+			return;
+		}
+		this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+		if (this.successesSinceFailure.get() < this.cleanWindowSize) {
+			this.successesSinceFailure.incrementAndGet();
+		}
+		if (this.lastSeenState.get() != CircuitBreaker.State.CLOSED
+				|| this.breaker.getState() != CircuitBreaker.State.CLOSED) {
+			noticeBreakerTransition();
+		}
+	}
+
 	private FailureKind record(Exception failure) {
 		FailureKind kind = AcquisitionFailureClassifier.classify(failure);
 		if (kind.isDatabaseFailure()) {
@@ -229,6 +251,7 @@ final class AcquisitionGuard {
 		}
 		if (this.breaker != null) {
 			if (kind.isDatabaseFailure()) {
+				this.successesSinceFailure.set(0);
 				this.breaker.onError(0, TimeUnit.NANOSECONDS, failure);
 			}
 			else {
@@ -286,6 +309,8 @@ final class AcquisitionGuard {
 		CircuitBreaker.State state = this.breaker.getState();
 		CircuitBreaker.State previous = this.lastSeenState.get();
 		if (state != previous && this.lastSeenState.compareAndSet(previous, state)) {
+			// Every transition starts a new window.
+			this.successesSinceFailure.set(0);
 			String transition = previous + " -> " + state;
 			String message;
 			if (state == CircuitBreaker.State.OPEN) {
