@@ -82,6 +82,57 @@ if [[ ! -f "$classpath_file" || ! -d benchmarks/target/classes ]]; then
 fi
 classpath="benchmarks/target/classes:$(<"$classpath_file")"
 
-exec "$java" -cp "$classpath" dev.poolguard.benchmarks.BenchmarkMain \
+# Nanosecond scores on 2 cores mean nothing while something else runs. Measure the CPU
+# time other processes used during the run: all busy CPU time (/proc/stat) less this
+# script's children's (JMH and its forks), both in clock ticks, over the run's length.
+cpu_ticks() { # prints: busy total
+	local -a cpu
+	read -ra cpu < <(grep '^cpu ' /proc/stat)
+	local total=0 i
+	for i in 1 2 3 4 5 6 7 8; do total=$((total + cpu[i])); done
+	echo $((total - cpu[4] - cpu[5])) "$total"
+}
+own_ticks() { # CPU time of this shell's waited-for children (cutime + cstime)
+	local -a stat
+	read -ra stat < <(sed 's/^.*) //' /proc/$$/stat)
+	echo $((stat[13] + stat[14]))
+}
+# other work in hundredths of a CPU, averaged over the interval
+other_cpus() {
+	local busy=$(($3 - $1)) total=$(($4 - $2)) own=$(($6 - $5))
+	local cpus
+	cpus=$(nproc)
+	((total > 0)) || total=1
+	local other=$(((busy - own) * 100 * cpus / total))
+	echo $((other < 0 ? 0 : other))
+}
+describe() {
+	printf '%s: %d.%02d CPUs (of %s) busy with other work' "$1" $(($2 / 100)) $(($2 % 100)) "$(nproc)"
+}
+
+notes=()
+if [[ -r /proc/stat && -r /proc/$$/stat ]]; then
+	read -r busy0 total0 < <(cpu_ticks)
+	own0=$(own_ticks)
+	sleep 1
+	read -r busy1 total1 < <(cpu_ticks)
+	before=$(other_cpus "$busy0" "$total0" "$busy1" "$total1" "$own0" "$(own_ticks)")
+	notes+=("$(describe "Before the run" "$before")")
+	echo "${notes[0]}" >&2
+	read -r busy0 total0 < <(cpu_ticks)
+	own0=$(own_ticks)
+fi
+
+"$java" -cp "$classpath" dev.poolguard.benchmarks.BenchmarkMain \
 	--threads "$threads" --result "$result" \
 	"${defaults[@]}" "${jmh_args[@]+"${jmh_args[@]}"}"
+
+if ((${#notes[@]})); then
+	read -r busy1 total1 < <(cpu_ticks)
+	during=$(other_cpus "$busy0" "$total0" "$busy1" "$total1" "$own0" "$(own_ticks)")
+	notes+=("$(describe "During the run" "$during")")
+	for note in "${notes[@]}"; do echo "$note"; done
+	if ((before > 20 || during > 20)); then
+		echo "WARNING: other processes used the CPUs; these results are noisy. Rerun on an idle machine."
+	fi
+fi

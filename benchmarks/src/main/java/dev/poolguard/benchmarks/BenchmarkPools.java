@@ -50,12 +50,40 @@ final class BenchmarkPools {
 	 * @throws SQLException if the pool does not start
 	 */
 	static HikariDataSource start(String pool) throws SQLException {
-		HikariDataSource dataSource = switch (pool) {
-			case "hikari" -> configured("bench-hikari");
-			case "poolguard" -> new GuardedHikariDataSource(configured("bench-poolguard"),
-					AcquisitionResilience.of(new PoolGuardProperties()));
+		return switch (pool) {
+			case "hikari" -> startHikari();
+			case "poolguard" -> startGuarded(AcquisitionResilience.of(new PoolGuardProperties()));
 			default -> throw new IllegalArgumentException("Unknown pool '" + pool + "': hikari or poolguard");
 		};
+	}
+
+	/**
+	 * Builds PoolGuard's guarded pool, with the given resilience, on the benchmark's
+	 * configuration, and starts it, full.
+	 * @param resilience the circuit breaker, retry and max-waiting to guard with
+	 * @return the started pool
+	 * @throws SQLException if the pool does not start
+	 */
+	static HikariDataSource startGuarded(AcquisitionResilience resilience) throws SQLException {
+		return start(new GuardedHikariDataSource(configured("bench-poolguard"), resilience));
+	}
+
+	/**
+	 * Builds raw HikariCP on the benchmark's configuration and starts it, full.
+	 * @return the started pool
+	 * @throws SQLException if the pool does not start
+	 */
+	static HikariDataSource startHikari() throws SQLException {
+		return start(configured("bench-hikari"));
+	}
+
+	/**
+	 * Starts a pool that has not started yet, and waits until it is full.
+	 * @param dataSource the pool
+	 * @return the started pool
+	 * @throws SQLException if the pool does not start
+	 */
+	static HikariDataSource start(HikariDataSource dataSource) throws SQLException {
 		// A HikariDataSource built with its no-argument constructor starts on first use.
 		try (Connection connection = dataSource.getConnection()) {
 			awaitFull(dataSource);
@@ -65,8 +93,10 @@ final class BenchmarkPools {
 
 	/**
 	 * A pool that has not started: what Spring Boot hands to PoolGuard.
+	 * @param poolName the pool's name
+	 * @return the configured pool
 	 */
-	private static HikariDataSource configured(String poolName) {
+	static HikariDataSource configured(String poolName) {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setPoolName(poolName);
 		dataSource.setDriverClassName(StubDriver.class.getName());

@@ -2,7 +2,9 @@ package dev.poolguard.benchmarks.stub;
 
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
 import java.util.logging.Logger;
@@ -16,9 +18,10 @@ import java.util.logging.Logger;
  * {@code getConnection()}/{@code close()}. A real driver would add network round trips
  * and server work that drown those nanoseconds (and differ from run to run), so, like
  * HikariCP's own benchmark, the pool is filled with connections that cost nothing.
- * HikariCP instantiates the class itself (it is given by name with
- * {@code setDriverClassName}), so the driver does not register with
- * {@code DriverManager}.
+ * Like a real driver it registers itself with {@code DriverManager}, which finds it
+ * through {@code META-INF/services/java.sql.Driver}; HikariCP, given the class name with
+ * {@code setDriverClassName}, then takes the registered instance instead of warning that
+ * it had to instantiate the class itself.
  *
  * @author PoolGuard
  */
@@ -28,6 +31,15 @@ public final class StubDriver implements Driver {
 	 * The JDBC URL prefix this driver accepts.
 	 */
 	public static final String URL_PREFIX = "jdbc:poolguard-stub:";
+
+	static {
+		try {
+			DriverManager.registerDriver(new StubDriver());
+		}
+		catch (SQLException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	@Override
 	public Connection connect(String url, Properties info) {
