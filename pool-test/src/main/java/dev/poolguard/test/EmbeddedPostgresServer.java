@@ -29,12 +29,9 @@ import org.slf4j.LoggerFactory;
  * ({@code setCleanDataDirectory(false)} skips initdb when {@code postgresql.conf} exists) and the
  * same port.
  */
-final class EmbeddedPostgresServer extends AbstractPostgresServer {
+final class EmbeddedPostgresServer extends StartedPostgresServer {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
-
-	static final String USERNAME = "postgres";
-	static final String PASSWORD = "postgres";
 
 	private static final String ZONKY_LOCK_FILE = "epg-lock";
 	private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_.,:/+=@%-]+");
@@ -83,26 +80,6 @@ final class EmbeddedPostgresServer extends AbstractPostgresServer {
 	@Override
 	public int port() {
 		return port;
-	}
-
-	@Override
-	public String jdbcUrl(String database) {
-		return JdbcUrls.build(host(), port, database);
-	}
-
-	@Override
-	public String username() {
-		return USERNAME;
-	}
-
-	@Override
-	public String password() {
-		return PASSWORD;
-	}
-
-	@Override
-	public boolean canControlLifecycle() {
-		return true;
 	}
 
 	@Override

@@ -20,12 +20,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * container would get a new random host port, so stop/start go to the Docker client directly, and
  * the host port is fixed when the container is created.
  */
-final class TestcontainersPostgresServer extends AbstractPostgresServer {
+final class TestcontainersPostgresServer extends StartedPostgresServer {
 
 	private static final Logger log = LoggerFactory.getLogger(TestcontainersPostgresServer.class);
 
-	private static final String USERNAME = "postgres";
-	private static final String PASSWORD = "postgres";
 	private static final int CONTAINER_PORT = 5432;
 	private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
 
@@ -85,26 +83,6 @@ final class TestcontainersPostgresServer extends AbstractPostgresServer {
 	@Override
 	public int port() {
 		return hostPort;
-	}
-
-	@Override
-	public String jdbcUrl(String database) {
-		return JdbcUrls.build(host(), hostPort, database);
-	}
-
-	@Override
-	public String username() {
-		return USERNAME;
-	}
-
-	@Override
-	public String password() {
-		return PASSWORD;
-	}
-
-	@Override
-	public boolean canControlLifecycle() {
-		return true;
 	}
 
 	@Override

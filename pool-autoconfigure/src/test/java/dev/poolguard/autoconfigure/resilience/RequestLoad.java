@@ -5,10 +5,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -23,39 +22,28 @@ final class RequestLoad implements AutoCloseable {
 
 	private final DataSource dataSource;
 
-	private final ExecutorService threads;
-
-	private final AtomicBoolean running = new AtomicBoolean(true);
+	private final ScheduledExecutorService threads;
 
 	private final List<Request> requests = new CopyOnWriteArrayList<>();
 
 	RequestLoad(DataSource dataSource, int threads) {
 		this.dataSource = dataSource;
-		this.threads = Executors.newFixedThreadPool(threads);
+		this.threads = Executors.newScheduledThreadPool(threads);
 		for (int i = 0; i < threads; i++) {
-			this.threads.execute(this::run);
+			this.threads.scheduleWithFixedDelay(this::request, 0, PAUSE_MILLIS, TimeUnit.MILLISECONDS);
 		}
 	}
 
-	private void run() {
-		while (this.running.get()) {
-			long start = System.nanoTime();
-			Throwable failure = null;
-			try (Connection connection = this.dataSource.getConnection()) {
-				connection.createStatement().execute("SELECT 1");
-			}
-			catch (SQLException | RuntimeException ex) {
-				failure = ex;
-			}
-			this.requests.add(new Request(start, System.nanoTime() - start, failure));
-			try {
-				Thread.sleep(PAUSE_MILLIS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
+	private void request() {
+		long start = System.nanoTime();
+		Throwable failure = null;
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.createStatement().execute("SELECT 1");
 		}
+		catch (SQLException | RuntimeException ex) {
+			failure = ex;
+		}
+		this.requests.add(new Request(start, System.nanoTime() - start, failure));
 	}
 
 	long successesSince(long nanoTime) {
@@ -80,7 +68,6 @@ final class RequestLoad implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
-		this.running.set(false);
 		this.threads.shutdown();
 		this.threads.awaitTermination(30, TimeUnit.SECONDS);
 	}
