@@ -39,9 +39,13 @@ final class AcquisitionGuard {
 
 	private static final Duration SATURATED_RETRY_AFTER = Duration.ofSeconds(1);
 
+	private static final String UNREACHABLE_EPISODE = "database unreachable: callers failed at once, waiting callers released";
+
 	private final HikariDataSource pool;
 
 	private final ReconnectingDataSource connector;
+
+	private final WaitingCallers waiting;
 
 	private final CircuitBreaker breaker;
 
@@ -83,6 +87,7 @@ final class AcquisitionGuard {
 			int maxWaiting, AcquisitionObserver observer, AcquisitionEvents events) {
 		this.pool = pool;
 		this.connector = connector;
+		this.waiting = (connector != null) ? new WaitingCallers() : null;
 		this.breaker = breaker;
 		this.retry = retry;
 		this.maxWaiting = maxWaiting;
@@ -98,6 +103,9 @@ final class AcquisitionGuard {
 		CircuitBreakerConfig config = (breaker != null) ? breaker.getCircuitBreakerConfig() : null;
 		this.cleanWindowSize = (config != null && config.getSlidingWindowType() == SlidingWindowType.COUNT_BASED)
 				? config.getSlidingWindowSize() : 0;
+		if (connector != null) {
+			connector.whenReachabilityChanges(new ReleasingReachability());
+		}
 	}
 
 	Connection acquire(ConnectionSource source) throws SQLException {
@@ -146,11 +154,10 @@ final class AcquisitionGuard {
 			if (kind != FailureKind.TRANSIENT || context == null) {
 				throw fail(kind, failure, attempts);
 			}
-			if (failure instanceof DatabaseRefusingException) {
+			if (failure instanceof DatabaseRefusingException refusing) {
 				// The pool's connector is already trying the server: a retry here would only
 				// add its backoff to a request that is going to fail.
-				throw unavailable("the pool holds no connection and the database refused the last one",
-						failure.getCause());
+				throw unavailable(refusing.reason(), failure.getCause());
 			}
 			try {
 				context.onError(failure);
@@ -185,25 +192,65 @@ final class AcquisitionGuard {
 	/**
 	 * One attempt. Before the pool has started, the server is tried once on the calling
 	 * thread, so that a refusal is reported at once rather than after HikariCP's
-	 * one-second pause. When the pool holds no connection and the server refused the
-	 * last one, nothing can come free: waiting pool-timeout would only hold the caller.
-	 * The pool's connector keeps trying meanwhile.
+	 * one-second pause. When no connection can come free, waiting pool-timeout would
+	 * only hold the caller: while the server cannot be reached (callers already waiting
+	 * are released when that starts), or while the pool holds no connection and the
+	 * server refused the last one. The pool's connector keeps trying meanwhile.
 	 */
 	private Connection attempt(ConnectionSource source) throws SQLException {
-		if (this.connector != null) {
-			HikariPoolMXBean statistics = poolStatistics();
-			if (statistics == null) {
-				this.connector.probe(this.pool.getUsername(), this.pool.getPassword());
-			}
-			else {
-				SQLException refused = this.connector.failingBecause();
-				if (refused != null && statistics.getTotalConnections() == 0) {
-					reject(AcquisitionObserver.Rejection.DATABASE_REFUSING,
-							"pool empty and the database refusing connections: callers failed at once");
-					throw new DatabaseRefusingException(refused);
-				}
+		if (this.connector == null) {
+			return fromPool(source);
+		}
+		HikariPoolMXBean statistics = poolStatistics();
+		if (statistics == null) {
+			this.connector.probe(this.pool.getUsername(), this.pool.getPassword());
+			return fromPool(source);
+		}
+		WaitingCallers.Caller caller = this.waiting.enter();
+		Connection connection = null;
+		try {
+			rejectIfNothingCanComeFree(statistics);
+			connection = fromPool(source);
+		}
+		finally {
+			if (this.waiting.leave(caller)) {
+				closeQuietly(connection);
+				reject(AcquisitionObserver.Rejection.DATABASE_UNREACHABLE, UNREACHABLE_EPISODE);
+				throw new DatabaseRefusingException(
+						"the database could no longer be reached while the caller waited for a connection",
+						this.connector.probingBecause());
 			}
 		}
+		return connection;
+	}
+
+	private void rejectIfNothingCanComeFree(HikariPoolMXBean statistics) throws DatabaseRefusingException {
+		SQLException unreachable = this.connector.probingBecause();
+		if (unreachable != null) {
+			reject(AcquisitionObserver.Rejection.DATABASE_UNREACHABLE, UNREACHABLE_EPISODE);
+			throw new DatabaseRefusingException("the database cannot be reached", unreachable);
+		}
+		SQLException refused = this.connector.failingBecause();
+		if (refused != null && statistics.getTotalConnections() == 0) {
+			reject(AcquisitionObserver.Rejection.DATABASE_REFUSING,
+					"pool empty and the database refusing connections: callers failed at once");
+			throw new DatabaseRefusingException("the pool holds no connection and the database refused the last one",
+					refused);
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// The server is gone: the pool evicts the connection either way.
+			}
+		}
+	}
+
+	private Connection fromPool(ConnectionSource source) throws SQLException {
 		try {
 			return source.get();
 		}
@@ -393,14 +440,67 @@ final class AcquisitionGuard {
 	}
 
 	/**
-	 * An empty pool whose server refused the last connection: failed without waiting and
-	 * without retrying.
+	 * No connection can come free: the server cannot be reached, or the pool is empty and
+	 * the server refused the last connection. Failed without waiting and without
+	 * retrying.
 	 */
 	static final class DatabaseRefusingException extends SQLTransientConnectionException {
 
-		DatabaseRefusingException(SQLException refused) {
-			super("PoolGuard did not wait for a connection: the pool holds none and the database refused the last one",
-					refused.getSQLState(), refused);
+		private final String reason;
+
+		DatabaseRefusingException(String reason, SQLException refused) {
+			super("PoolGuard did not wait for a connection: " + reason,
+					(refused != null) ? refused.getSQLState() : "08001", refused);
+			this.reason = reason;
+		}
+
+		String reason() {
+			return this.reason;
+		}
+
+	}
+
+	/**
+	 * When the server cannot be reached, the connections the pool holds died with it and
+	 * no new one can come: HikariCP would still lend the idle ones, each failing its
+	 * statement, and keep its waiting callers until pool-timeout. Instead, every pooled
+	 * connection is evicted (idle ones now, busy ones when they are returned) and every
+	 * waiting caller is released with {@link DatabaseUnavailableException}.
+	 */
+	private final class ReleasingReachability implements ReconnectingDataSource.Reachability {
+
+		private volatile long unreachableSince;
+
+		@Override
+		public void unreachable(SQLException why) {
+			this.unreachableSince = System.nanoTime();
+			HikariPoolMXBean statistics = poolStatistics();
+			int connections = 0;
+			if (statistics != null) {
+				connections = statistics.getTotalConnections();
+				statistics.softEvictConnections();
+			}
+			int released = AcquisitionGuard.this.waiting.releaseAll();
+			String message = "the database cannot be reached (" + AcquisitionFailureClassifier.describe(why) + "): "
+					+ connections + " pooled connection" + ((connections == 1) ? "" : "s") + " evicted, " + released
+					+ " waiting caller" + ((released == 1) ? "" : "s")
+					+ " released; callers fail at once until the server answers again";
+			logger.warn("PoolGuard: " + message);
+			AcquisitionGuard.this.events.record("database-unreachable", message);
+		}
+
+		@Override
+		public void stillUnreachable() {
+			// A caller that entered the pool as the server went away may have been missed.
+			AcquisitionGuard.this.waiting.releaseAll();
+		}
+
+		@Override
+		public void reachable() {
+			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.unreachableSince);
+			String message = "the database answers again, after " + millis + " ms unreachable";
+			logger.info("PoolGuard: " + message);
+			AcquisitionGuard.this.events.record("database-reachable", message);
 		}
 
 	}

@@ -30,7 +30,8 @@ public interface AcquisitionObserver {
 	}
 
 	/**
-	 * An acquisition was refused without waiting for the pool.
+	 * An acquisition was refused without waiting for the pool, or released from waiting
+	 * because no connection could come.
 	 * @param reason why
 	 */
 	default void rejected(Rejection reason) {
@@ -84,7 +85,13 @@ public interface AcquisitionObserver {
 		CIRCUIT_OPEN,
 
 		/** The pool is empty and the database refused its last connection. */
-		DATABASE_REFUSING;
+		DATABASE_REFUSING,
+
+		/**
+		 * The database cannot be reached: callers fail at once, and those already waiting
+		 * for a connection are released.
+		 */
+		DATABASE_UNREACHABLE;
 
 		/**
 		 * The tag value.

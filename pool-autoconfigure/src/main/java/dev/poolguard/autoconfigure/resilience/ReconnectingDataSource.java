@@ -26,7 +26,8 @@ import com.zaxxer.hikari.util.DriverDataSource;
  *
  * <p>
  * It also remembers why the last attempt failed, so that a caller facing an empty pool
- * can be told at once instead of after {@code poolguard.pool-timeout}.
+ * can be told at once instead of after {@code poolguard.pool-timeout}, and it tells a
+ * {@link Reachability} when it starts and stops waiting for an unreachable server.
  *
  * @author PoolGuard
  */
@@ -44,6 +45,10 @@ final class ReconnectingDataSource implements DataSource {
 	private static final String TOO_MANY_CONNECTIONS = "53300";
 
 	private volatile SQLException lastFailure;
+
+	private volatile SQLException unreachableWhileProbing;
+
+	private volatile Reachability reachability = Reachability.IGNORED;
 
 	private volatile boolean closed;
 
@@ -66,27 +71,46 @@ final class ReconnectingDataSource implements DataSource {
 	private Connection open(String username, String password, boolean withCredentials) throws SQLException {
 		boolean adder = Thread.currentThread().getName().endsWith(CONNECTION_ADDER);
 		long pause = FIRST_PAUSE_MILLIS;
-		while (true) {
-			try {
-				Connection connection = withCredentials ? this.driver.getConnection(username, password)
-						: this.driver.getConnection();
-				this.lastFailure = null;
-				return connection;
+		boolean probing = false;
+		try {
+			while (true) {
+				try {
+					Connection connection = withCredentials ? this.driver.getConnection(username, password)
+							: this.driver.getConnection();
+					this.lastFailure = null;
+					return connection;
+				}
+				catch (SQLException ex) {
+					this.lastFailure = ex;
+					if (!adder || !AcquisitionFailureClassifier.isUnreachable(ex) || this.closed) {
+						throw ex;
+					}
+					if (!probing) {
+						probing = true;
+						this.unreachableWhileProbing = ex;
+						this.reachability.unreachable(ex);
+					}
+					else {
+						this.reachability.stillUnreachable();
+					}
+				}
+				try {
+					Thread.sleep(pause);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new SQLException("Interrupted while waiting for the database to come back", ex);
+				}
+				pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
 			}
-			catch (SQLException ex) {
-				this.lastFailure = ex;
-				if (!adder || !AcquisitionFailureClassifier.isUnreachable(ex) || this.closed) {
-					throw ex;
+		}
+		finally {
+			if (probing) {
+				this.unreachableWhileProbing = null;
+				if (!this.closed) {
+					this.reachability.reachable();
 				}
 			}
-			try {
-				Thread.sleep(pause);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new SQLException("Interrupted while waiting for the database to come back", ex);
-			}
-			pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
 		}
 	}
 
@@ -119,8 +143,61 @@ final class ReconnectingDataSource implements DataSource {
 		return (failure != null && AcquisitionFailureClassifier.isUnreachable(failure)) ? failure : null;
 	}
 
+	/**
+	 * Why the server cannot be reached, while the pool's connection adder keeps probing
+	 * it; {@code null} otherwise. No connection can come free meanwhile: a waiting caller
+	 * would only wait.
+	 */
+	SQLException probingBecause() {
+		return this.unreachableWhileProbing;
+	}
+
+	void whenReachabilityChanges(Reachability reachability) {
+		this.reachability = reachability;
+	}
+
 	void close() {
 		this.closed = true;
+	}
+
+	/**
+	 * Told on the pool's connection-adder thread when the server stops and starts
+	 * answering again.
+	 */
+	interface Reachability {
+
+		Reachability IGNORED = new Reachability() {
+
+			@Override
+			public void unreachable(SQLException why) {
+			}
+
+			@Override
+			public void stillUnreachable() {
+			}
+
+			@Override
+			public void reachable() {
+			}
+
+		};
+
+		/**
+		 * The server could not be reached; the adder probes it until it answers.
+		 * @param why the failed attempt
+		 */
+		void unreachable(SQLException why);
+
+		/**
+		 * Another probe failed.
+		 */
+		void stillUnreachable();
+
+		/**
+		 * The server answers again, with a connection or with an error of its own.
+		 */
+		void reachable();
+
 	}
 
 	private static Properties copy(Properties properties) {

@@ -6,9 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.test.NetworkFault;
 import dev.poolguard.test.PostgresServer;
@@ -97,7 +103,7 @@ class DatabaseOutageIntegrationTests {
 	}
 
 	@Test
-	void emptyPoolOfAStoppedServerFailsEachRequestInOneAttemptWithoutRetrying() {
+	void stoppedServerFailsEachRequestAtOnceInOneAttemptWithoutRetrying(CapturedOutput output) {
 		this.contextRunner
 			.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
 					"poolguard.circuit-breaker.minimum-number-of-calls=100")
@@ -107,25 +113,72 @@ class DatabaseOutageIntegrationTests {
 				dataSource.getConnection().close();
 				server.stop();
 				try {
-					// Requests meet the pool's dead connections first, which HikariCP then evicts.
+					// The first request meets a dead connection; replacing it finds the server gone.
 					await().atMost(Duration.ofSeconds(20)).until(() -> {
 						Throwable failure = catchThrowable(() -> {
 							try (Connection connection = dataSource.getConnection()) {
 								connection.createStatement().execute("SELECT 1");
 							}
 						});
-						return failure != null && failure.getMessage().contains("refused the last one");
+						return failure != null && failure.getMessage().contains("the database cannot be reached");
 					});
 					for (int i = 0; i < 5; i++) {
 						int attemptsBefore = breaker.getMetrics().getNumberOfFailedCalls();
 						Throwable failure = catchThrowable(() -> dataSource.getConnection().close());
 						assertThat(failure).isInstanceOf(DatabaseUnavailableException.class)
-							.hasMessageContaining("the pool holds no connection and the database refused the last one");
+							.hasMessageContaining("the database cannot be reached")
+							.hasMessageContaining("refused");
 						assertThat(breaker.getMetrics().getNumberOfFailedCalls()).as("attempts")
 							.isEqualTo(attemptsBefore + 1);
 					}
 				}
 				finally {
+					server.start();
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> querySucceeds(dataSource));
+			});
+		assertThat(output).containsOnlyOnce("PoolGuard: the database cannot be reached")
+			.contains("PoolGuard: the database answers again, after");
+	}
+
+	@Test
+	void callerWaitingForABusyPoolIsReleasedAtOnceWhenTheServerStops() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(), "poolguard.connection-limit=1",
+					"poolguard.pool-timeout=30s", "poolguard.socket-timeout=60s")
+			.run((context) -> {
+				DataSource dataSource = context.getBean(DataSource.class);
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				ExecutorService requests = Executors.newFixedThreadPool(2);
+				try {
+					Future<?> longQuery = requests.submit(() -> {
+						try (Connection connection = dataSource.getConnection()) {
+							return connection.createStatement().execute("SELECT pg_sleep(60)");
+						}
+					});
+					await().until(() -> activeConnections(pool) == 1);
+					Future<WaitOutcome> waiting = requests.submit(() -> {
+						long start = System.nanoTime();
+						Throwable failure = catchThrowable(() -> dataSource.getConnection().close());
+						return new WaitOutcome(failure, Duration.ofNanos(System.nanoTime() - start),
+								Thread.currentThread().isInterrupted());
+					});
+					await().until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() == 1);
+
+					server.stop();
+					WaitOutcome outcome = waiting.get(20, TimeUnit.SECONDS);
+					assertThat(outcome.failure()).isInstanceOf(DatabaseUnavailableException.class)
+						.hasMessageContaining("could no longer be reached while the caller waited");
+					assertThat(outcome.waited()).as("wait, with poolguard.pool-timeout=30s")
+						.isLessThan(Duration.ofSeconds(10));
+					assertThat(outcome.interrupted()).as("interrupted after the failure").isFalse();
+					assertThat(catchThrowable(longQuery::get)).hasRootCauseInstanceOf(SQLException.class);
+					assertThat(catchThrowable(() -> dataSource.getConnection().close()))
+						.isInstanceOf(DatabaseUnavailableException.class)
+						.hasMessageContaining("the database cannot be reached");
+				}
+				finally {
+					requests.shutdownNow();
 					server.start();
 				}
 			});
@@ -201,6 +254,14 @@ class DatabaseOutageIntegrationTests {
 					}
 					return pids;
 				});
+	}
+
+	private static int activeConnections(HikariDataSource pool) {
+		HikariPoolMXBean statistics = pool.getHikariPoolMXBean();
+		return (statistics != null) ? statistics.getActiveConnections() : 0;
+	}
+
+	private record WaitOutcome(Throwable failure, Duration waited, boolean interrupted) {
 	}
 
 	private static long median(List<Long> values) {
