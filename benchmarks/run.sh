@@ -46,6 +46,9 @@ fi
 
 if $build; then
 	echo "Building the sample app and the load harness (./mvnw -B -q -Pload -pl sample-app,benchmarks -am package -DskipTests)..." >&2
+	# Spring Boot does not repackage a jar it repackaged before, even when a module it
+	# depends on changed: without this the run would measure the previous build.
+	rm -f sample-app/target/poolguard-sample-app-*.jar sample-app/target/poolguard-sample-app-*.jar.original
 	./mvnw -B -q -Pload -pl sample-app,benchmarks -am package -DskipTests
 fi
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import dev.poolguard.benchmarks.load.Recorder.Sample;
 
@@ -14,6 +15,8 @@ import dev.poolguard.benchmarks.load.Recorder.Sample;
  * @author PoolGuard
  */
 final class Analysis {
+
+	private static final int BOOTSTRAP_RESAMPLES = 1000;
 
 	private Analysis() {
 	}
@@ -90,16 +93,28 @@ final class Analysis {
 	/**
 	 * The outage figures.
 	 * @param samples the outage scenario's responses
-	 * @param stoppedAt when the database was told to stop
+	 * @param stopCommandAt when the database was told to stop
+	 * @param stoppedAt when it ended its sessions: the outage's start
 	 * @param acceptingAt when it accepted a connection again
 	 */
-	static Map<String, Object> outage(List<Sample> samples, long stoppedAt, long acceptingAt) {
+	static Map<String, Object> outage(List<Sample> samples, long stopCommandAt, long stoppedAt, long acceptingAt) {
 		List<Sample> requests = requests(samples);
 		List<Sample> during = requests.stream()
 			.filter(s -> s.startMillis() >= stoppedAt && s.startMillis() < acceptingAt)
 			.toList();
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("downSeconds", round((acceptingAt - stoppedAt) / 1000.0, 2));
+		figures.put("stopCommandToDownMs", stoppedAt - stopCommandAt);
+		// Requests the server was serving when it went down: nothing can save a running
+		// statement, so they are counted apart from the requests made during the outage.
+		List<Sample> inFlight = requests.stream()
+			.filter(s -> s.startMillis() < stoppedAt && s.endMillis() >= stoppedAt)
+			.toList();
+		Counts inFlightCounts = Counts.of(inFlight);
+		figures.put("inFlightRequests", inFlight.size());
+		figures.put("inFlightOk", inFlightCounts.ok);
+		figures.put("inFlight503", inFlightCounts.s503);
+		figures.put("inFlight500", inFlightCounts.s500);
 		Counts counts = Counts.of(during);
 		figures.put("duringRequests", during.size());
 		figures.put("during503", counts.s503);
@@ -132,6 +147,47 @@ final class Analysis {
 		long failedAfter = requests.stream().filter(s -> !s.ok() && s.endMillis() >= acceptingAt).count();
 		figures.put("failuresAfterAccepting", failedAfter);
 		return figures;
+	}
+
+	/**
+	 * How much higher one configuration's p95 is than another's, with a 95 % bootstrap
+	 * interval: each run is one sample of a noisy process, and two p95s a fraction of a
+	 * millisecond apart may differ by chance alone.
+	 * @param candidate the responses of the configuration judged
+	 * @param reference the responses of the configuration it is judged against
+	 * @param seed the random seed, so that a summary can be recomputed exactly
+	 */
+	static Map<String, Object> p95Difference(List<Sample> candidate, List<Sample> reference, long seed) {
+		double[] c = latencies(requests(candidate));
+		double[] r = latencies(requests(reference));
+		Map<String, Object> figures = new LinkedHashMap<>();
+		if (c.length == 0 || r.length == 0) {
+			return figures;
+		}
+		SplittableRandom random = new SplittableRandom(seed);
+		double[] differences = new double[BOOTSTRAP_RESAMPLES];
+		for (int i = 0; i < differences.length; i++) {
+			differences[i] = resampledPercentile(c, 95, random) - resampledPercentile(r, 95, random);
+		}
+		Arrays.sort(differences);
+		figures.put("differenceMs", round(percentile(c, 95) - percentile(r, 95), 2));
+		figures.put("intervalLowMs", round(percentile(differences, 2.5), 2));
+		figures.put("intervalHighMs", round(percentile(differences, 97.5), 2));
+		return figures;
+	}
+
+	/**
+	 * The percentile of a resample, with replacement, of sorted values: the order
+	 * statistics of a resample are those of its sorted indices.
+	 */
+	private static double resampledPercentile(double[] sorted, double percentile, SplittableRandom random) {
+		int[] indices = new int[sorted.length];
+		for (int i = 0; i < indices.length; i++) {
+			indices[i] = random.nextInt(sorted.length);
+		}
+		Arrays.sort(indices);
+		int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+		return sorted[indices[Math.max(0, Math.min(sorted.length - 1, rank - 1))]];
 	}
 
 	static double[] latencies(List<Sample> samples) {

@@ -114,14 +114,15 @@ public final class LoadHarness {
 						figures.putAll(Analysis.drift(samples));
 					}
 					if (scenario.name().equals("outage") && entry.getValue().stoppedAt() > 0) {
-						figures.put("outage", Analysis.outage(samples, entry.getValue().stoppedAt(),
-								entry.getValue().acceptingAt()));
+						figures.put("outage", Analysis.outage(samples, entry.getValue().stopCommandAt(),
+								entry.getValue().stoppedAt(), entry.getValue().acceptingAt()));
 					}
 					perConfig.put(entry.getKey(), figures);
 				}
 				results.put(scenario.name(), perConfig);
 			}
 			summary.put("scenarios", results);
+			summary.put("p95Comparison", p95Comparison(scenarios, runs, results));
 			Map<String, Object> reports = new LinkedHashMap<>();
 			runs.forEach((id, run) -> reports.put(id, run.gatlingReport()));
 			summary.put("gatlingReports", reports);
@@ -135,7 +136,7 @@ public final class LoadHarness {
 				Duration limitDuration = Duration.ofSeconds(options.quick() ? 10 : 30);
 				summary.put("physicalLimit", PhysicalLimit.run(server.host(), server.port(), server.username(),
 						server.password(), options.limitThreads(), limitDuration, Duration.ofSeconds(3),
-						options.quick() ? 1 : 2, out.resolve("physical-limit")));
+						3, out.resolve("physical-limit")));
 			}
 
 			summary.put("wallSeconds", Math.round((System.nanoTime() - startNanos) / 1e9));
@@ -157,6 +158,33 @@ public final class LoadHarness {
 			server.close();
 			watchdog.interrupt();
 		}
+	}
+
+	/**
+	 * Per scenario, (c)'s p95 against the better of (a) and (b), with the interval that
+	 * tells a real difference from this run's noise.
+	 */
+	private static Map<String, Object> p95Comparison(List<Scenario> scenarios, Map<String, Run> runs,
+			Map<String, Object> results) {
+		Map<String, Object> comparison = new LinkedHashMap<>();
+		if (!runs.keySet().containsAll(List.of("a", "b", "c"))) {
+			return comparison;
+		}
+		for (Scenario scenario : scenarios) {
+			Map<?, ?> per = (Map<?, ?>) results.get(scenario.name());
+			if (per == null) {
+				continue;
+			}
+			double a = ((Number) ((Map<?, ?>) per.get("a")).get("p95Ms")).doubleValue();
+			double b = ((Number) ((Map<?, ?>) per.get("b")).get("p95Ms")).doubleValue();
+			String better = (a <= b) ? "a" : "b";
+			Map<String, Object> figures = new LinkedHashMap<>();
+			figures.put("against", better);
+			figures.putAll(Analysis.p95Difference(Analysis.of(runs.get("c").samples(), scenario.name()),
+					Analysis.of(runs.get(better).samples(), scenario.name()), scenario.name().hashCode()));
+			comparison.put(scenario.name(), figures);
+		}
+		return comparison;
 	}
 
 	/**
@@ -214,9 +242,11 @@ public final class LoadHarness {
 			LoadPlan.use(new LoadPlan(app.baseUrl(), scenarios, outage));
 			Recorder.drain();
 			boolean hasOutage = scenarios.stream().anyMatch(s -> s.name().equals("outage"));
+			AtomicLong stopCommandAt = new AtomicLong();
 			AtomicLong stoppedAt = new AtomicLong();
 			AtomicLong acceptingAt = new AtomicLong();
-			Thread controller = hasOutage ? outageController(server, jdbcUrl, scenarios, outage, stoppedAt, acceptingAt)
+			Thread controller = hasOutage
+					? outageController(server, jdbcUrl, scenarios, outage, stopCommandAt, stoppedAt, acceptingAt)
 					: null;
 			String report = gatling(out.resolve("gatling").resolve(configuration.id()), configuration.label());
 			if (controller != null) {
@@ -225,7 +255,7 @@ public final class LoadHarness {
 			}
 			List<Sample> samples = Recorder.drain();
 			writeCsv(dir.resolve("responses.csv"), samples);
-			return new Run(configuration, samples, stoppedAt.get(), acceptingAt.get(), report);
+			return new Run(configuration, samples, stopCommandAt.get(), stoppedAt.get(), acceptingAt.get(), report);
 		}
 		finally {
 			app.close();
@@ -262,8 +292,26 @@ public final class LoadHarness {
 		return results;
 	}
 
+	/**
+	 * A session that sleeps on the server until the server ends it, and notes when.
+	 */
+	private static Thread sentinel(String jdbcUrl, PostgresServer server, AtomicLong ended) throws SQLException {
+		Connection connection = DriverManager.getConnection(jdbcUrl, server.username(), server.password());
+		Thread sentinel = new Thread(() -> {
+			try (connection) {
+				connection.createStatement().execute("SELECT pg_sleep(3600)");
+			}
+			catch (SQLException ex) {
+				ended.set(System.currentTimeMillis());
+			}
+		}, "outage-sentinel");
+		sentinel.setDaemon(true);
+		sentinel.start();
+		return sentinel;
+	}
+
 	private static Thread outageController(PostgresServer server, String jdbcUrl, List<Scenario> scenarios,
-			Outage outage, AtomicLong stoppedAt, AtomicLong acceptingAt) {
+			Outage outage, AtomicLong stopCommandAt, AtomicLong stoppedAt, AtomicLong acceptingAt) {
 		Scenario scenario = scenarios.stream().filter(s -> s.name().equals("outage")).findFirst().orElseThrow();
 		Thread controller = new Thread(() -> {
 			try {
@@ -272,10 +320,16 @@ public final class LoadHarness {
 					Thread.sleep(20);
 				}
 				sleepUntil(first + scenario.rampUp().toMillis() + outage.before().toMillis());
+				// pg_ctl takes a moment to start and to signal the server: the outage begins
+				// when the server ends its sessions, which a session of our own tells.
+				AtomicLong sessionEnded = new AtomicLong();
+				Thread sentinel = sentinel(jdbcUrl, server, sessionEnded);
 				long stop = System.currentTimeMillis();
-				stoppedAt.set(stop);
 				System.out.println("--- outage: stopping the database");
 				server.stop();
+				sentinel.join(10_000);
+				stoppedAt.set((sessionEnded.get() > 0) ? sessionEnded.get() : stop);
+				stopCommandAt.set(stop);
 				sleepUntil(stop + outage.down().toMillis());
 				server.start();
 				long deadline = System.currentTimeMillis() + 60_000;
@@ -289,11 +343,15 @@ public final class LoadHarness {
 						Thread.sleep(5);
 					}
 				}
-				System.out.println("--- outage: the database accepts connections again after "
-						+ (acceptingAt.get() - stop) + " ms");
+				System.out.println("--- outage: the database ended its sessions " + (stoppedAt.get() - stop)
+						+ " ms after the stop command and accepts connections again after "
+						+ (acceptingAt.get() - stoppedAt.get()) + " ms");
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("Cannot open the outage sentinel's session", ex);
 			}
 		}, "outage-controller");
 		controller.setDaemon(true);
@@ -371,7 +429,7 @@ public final class LoadHarness {
 
 	}
 
-	record Run(Configuration configuration, List<Sample> samples, long stoppedAt, long acceptingAt,
+	record Run(Configuration configuration, List<Sample> samples, long stopCommandAt, long stoppedAt, long acceptingAt,
 			String gatlingReport) {
 
 	}

@@ -82,6 +82,9 @@ final class Markdown {
 					+ " | " + target.get("figures") + " |\n");
 		}
 
+		md.append("\nA p95 comparison judges one run of a noisy process: (c) counts as worse than the better of (a) "
+				+ "and (b) when its p95 is higher and the 95 % bootstrap interval of the difference (1,000 resamples of "
+				+ "each configuration's responses) lies wholly above zero. Both figures are in the table.\n");
 		md.append("\n### Results per scenario and configuration\n\n");
 		md.append("Latencies are over every response (2xx or not), from Gatling's request to the response. "
 				+ "Errors are everything but 2xx and 503; 503s are PoolGuard's deliberate answers (load shed, or "
@@ -123,23 +126,28 @@ final class Markdown {
 		}
 
 		md.append("\n### The outage\n\n");
-		md.append("Requests that *started* while the database was down (from the stop to the first accepted "
-				+ "connection), by outcome; recovery is measured from the moment PostgreSQL accepts a connection "
-				+ "again.\n\n");
-		md.append("| configuration | down | requests | 503 | 500 | no response | 2xx | p95 ms | max ms | ≤ 50 ms | first 2xx after | all 2xx after |\n");
-		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		md.append("Requests that *started* while the database was down, by outcome. The outage starts when "
+				+ "PostgreSQL ends its sessions (a sleeping session of the harness notes the moment; `pg_ctl stop` "
+				+ "takes the time in the \"command → down\" column to get there, while the server still serves) "
+				+ "and ends when it accepts a connection again; recovery is measured from that moment. Requests "
+				+ "the server was serving when it went down are counted apart (\"in flight\"): no pool can save "
+				+ "a running statement.\n\n");
+		md.append("| configuration | command → down | down | requests | 503 | 500 | no response | 2xx | p95 ms | max ms | ≤ 50 ms | first 2xx after | all 2xx after | in flight: 2xx / 503 / 500 |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		Map<String, Object> outagePer = map(scenarios.get("outage"));
 		for (Map.Entry<String, Object> entry : outagePer.entrySet()) {
 			Map<String, Object> o = map(map(entry.getValue()).get("outage"));
 			if (o.isEmpty()) {
 				continue;
 			}
-			md.append("| " + configLabel(configurations, entry.getKey()) + " | " + n(o.get("downSeconds"), 1) + " s | "
+			md.append("| " + configLabel(configurations, entry.getKey()) + " | " + n(o.get("stopCommandToDownMs"), 0)
+					+ " ms | " + n(o.get("downSeconds"), 1) + " s | "
 					+ n(o.get("duringRequests"), 0) + " | " + n(o.get("during503"), 0) + " | "
 					+ n(o.get("during500"), 0) + " | " + n(o.get("duringNoResponse"), 0) + " | "
 					+ n(o.get("duringOk"), 0) + " | " + n(o.get("duringP95Ms"), 1) + " | " + n(o.get("duringMaxMs"), 1)
 					+ " | " + n(o.get("duringWithin50MsPercent"), 1) + " % | " + n(o.get("recoveryFirstOkMs"), 0)
-					+ " ms | " + n(o.get("recoveryAllOkMs"), 0) + " ms |\n");
+					+ " ms | " + n(o.get("recoveryAllOkMs"), 0) + " ms | " + n(o.get("inFlightOk"), 0) + " / "
+					+ n(o.get("inFlight503"), 0) + " / " + n(o.get("inFlight500"), 0) + " |\n");
 		}
 		md.append("\n![Outage latency](benchmarks/outage-latency.png)\n");
 		for (String id : outagePer.keySet()) {
@@ -159,7 +167,7 @@ final class Markdown {
 		md.append("The sample's main request, `GET /api/clients/{id}` — `SELECT` the client, `INSERT` an audit row, "
 				+ "`COMMIT` — by " + limit.get("threads") + " threads over " + limit.get("connections")
 				+ " connections, " + limit.get("secondsEach") + " s each, " + limit.get("rounds")
-				+ " round(s) in turn, on the same server: through PoolGuard's `GuardedHikariDataSource` (PoolGuard's "
+				+ " rounds (each in another order; the figures are the medians), on the same server: through PoolGuard's `GuardedHikariDataSource` (PoolGuard's "
 				+ "default retry, breaker and max-waiting), through raw HikariCP (same pool settings), and by "
 				+ "`pgbench -n -f client-get.sql -c N -j N -T s -M prepared` with the same SQL. No HTTP: this is "
 				+ "the database's limit on this machine and what the pool leaves of it. pgjdbc sends `BEGIN` with "
