@@ -14,6 +14,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import io.github.resilience4j.retry.Retry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -501,6 +502,18 @@ final class AcquisitionGuard {
 			String message = "the database answers again, after " + millis + " ms unreachable";
 			logger.info("PoolGuard: " + message);
 			AcquisitionGuard.this.events.record("database-reachable", message);
+			CircuitBreaker breaker = AcquisitionGuard.this.breaker;
+			if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
+				// The connector's connection is the best probe there is: let the trial
+				// calls through now rather than after the rest of the open wait.
+				try {
+					breaker.transitionToHalfOpenState();
+				}
+				catch (IllegalStateTransitionException ex) {
+					// A caller moved it first.
+				}
+				noticeBreakerTransition();
+			}
 		}
 
 	}

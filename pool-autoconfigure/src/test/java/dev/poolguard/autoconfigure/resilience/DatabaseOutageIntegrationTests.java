@@ -185,6 +185,29 @@ class DatabaseOutageIntegrationTests {
 	}
 
 	@Test
+	void openBreakerLetsTrialCallsThroughAsSoonAsThePoolReachesTheDatabaseAgain() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
+					"poolguard.circuit-breaker.wait-duration-in-open-state=60s")
+			.run((context) -> {
+				DataSource dataSource = context.getBean(DataSource.class);
+				CircuitBreaker breaker = context.getBean(AcquisitionResilience.class).circuitBreaker();
+				try (RequestLoad load = new RequestLoad(dataSource, 2)) {
+					await().until(() -> load.successesSince(0) > 10);
+					server.stop();
+					await().atMost(Duration.ofSeconds(20)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
+
+					server.start();
+					long accepting = System.nanoTime();
+					await().atMost(Duration.ofSeconds(20)).until(() -> load.successesSince(accepting) > 0);
+					assertThat(Duration.ofNanos(load.firstSuccessAfter(accepting) - accepting))
+						.as("with wait-duration-in-open-state=60s")
+						.isLessThan(Duration.ofSeconds(10));
+				}
+			});
+	}
+
+	@Test
 	void networkBlackholeNeverHangsARequestBeyondTheDocumentedBound() throws Exception {
 		try (NetworkFault network = NetworkFault.inFrontOf(server)) {
 			this.contextRunner
