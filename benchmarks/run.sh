@@ -8,12 +8,15 @@
 # Only loopback addresses are used; every phase ends by itself.
 #
 # Usage: benchmarks/run.sh [--quick] [--no-build] [harness options...]
-#   --quick                    short scenarios, no max-waiting sweep: under 10 minutes on 2 cores
-#   (default)                  the full run: longer scenarios, 3-minute endurance, the
-#                              max-waiting sweep, 2 physical-limit rounds (about 35 minutes)
+#   --quick                    short scenarios: under 10 minutes on 2 cores
+#   (default)                  the full run: longer scenarios, 3-minute endurance
+#                              (about 40 minutes)
 #   --endurance-minutes M      endurance scenario of M minutes (seed 004's: 30; adds 3 x M)
+#   --endurance-only           only the endurance scenario (after a warm-up), with its own
+#                              section of docs/benchmarks.md, e.g. seed 004's 30 minutes:
+#                              --endurance-only --endurance-minutes 30 --configs c
 #   --configs a,b,c            the configurations to run
-#   --max-waiting-sweep 10,50  max-waiting values for the sweep ('' for none)
+#   --max-waiting-sweep 10,50  with --configs none: only the max-waiting sweep, at these values
 #   --limit-threads N          threads and connections of the physical-limit run (default 8)
 #   --no-physical-limit        skip the pgbench comparison
 #   --no-build                 reuse the last build
@@ -37,7 +40,7 @@ done
 
 physical=true
 for arg in "${args[@]+"${args[@]}"}"; do
-	[[ "$arg" == "--no-physical-limit" ]] && physical=false
+	[[ "$arg" == "--no-physical-limit" || "$arg" == "--endurance-only" ]] && physical=false
 done
 if $physical && ! command -v pgbench >/dev/null 2>&1; then
 	echo "pgbench not found: install it with 'apt-get install postgresql-client' (or run with --no-physical-limit)." >&2

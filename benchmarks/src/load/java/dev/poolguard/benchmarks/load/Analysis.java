@@ -91,10 +91,42 @@ final class Analysis {
 	}
 
 	/**
+	 * Minute by minute, from the first request: requests per second, p50, p95, p99 and
+	 * the share of errors (neither 2xx nor 503).
+	 */
+	static List<Map<String, Object>> perMinute(List<Sample> scenarioSamples) {
+		List<Sample> requests = requests(scenarioSamples);
+		List<Map<String, Object>> minutes = new ArrayList<>();
+		if (requests.isEmpty()) {
+			return minutes;
+		}
+		long origin = requests.stream().mapToLong(Sample::startMillis).min().getAsLong();
+		Map<Long, List<Sample>> byMinute = new java.util.TreeMap<>();
+		for (Sample sample : requests) {
+			byMinute.computeIfAbsent((sample.startMillis() - origin) / 60_000, (m) -> new ArrayList<>()).add(sample);
+		}
+		byMinute.forEach((minute, inMinute) -> {
+			double[] sorted = latencies(inMinute);
+			Counts counts = Counts.of(inMinute);
+			Map<String, Object> figures = new LinkedHashMap<>();
+			figures.put("minute", minute + 1);
+			figures.put("requests", inMinute.size());
+			figures.put("throughputPerSecond", round(inMinute.size() / 60.0, 1));
+			figures.put("p50Ms", round(percentile(sorted, 50), 1));
+			figures.put("p95Ms", round(percentile(sorted, 95), 1));
+			figures.put("p99Ms", round(percentile(sorted, 99), 1));
+			figures.put("errorRatePercent",
+					round(100.0 * (counts.s500 + counts.other + counts.none) / inMinute.size(), 3));
+			minutes.add(figures);
+		});
+		return minutes;
+	}
+
+	/**
 	 * The outage figures.
 	 * @param samples the outage scenario's responses
 	 * @param stopCommandAt when the database was told to stop
-	 * @param stoppedAt when it ended its sessions: the outage's start
+	 * @param stoppedAt when it was down: the outage's start
 	 * @param acceptingAt when it accepted a connection again
 	 */
 	static Map<String, Object> outage(List<Sample> samples, long stopCommandAt, long stoppedAt, long acceptingAt) {
@@ -104,17 +136,19 @@ final class Analysis {
 			.toList();
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("downSeconds", round((acceptingAt - stoppedAt) / 1000.0, 2));
-		figures.put("stopCommandToDownMs", stoppedAt - stopCommandAt);
-		// Requests the server was serving when it went down: nothing can save a running
-		// statement, so they are counted apart from the requests made during the outage.
-		List<Sample> inFlight = requests.stream()
-			.filter(s -> s.startMillis() < stoppedAt && s.endMillis() >= stoppedAt)
+		figures.put("shutdownMs", stoppedAt - stopCommandAt);
+		// Requests caught by the shutdown itself: running when it began, or sent while the
+		// server was ending its sessions. No pool can save a statement the server ends.
+		List<Sample> caught = requests.stream()
+			.filter(s -> s.startMillis() < stoppedAt && s.endMillis() >= stopCommandAt)
 			.toList();
-		Counts inFlightCounts = Counts.of(inFlight);
-		figures.put("inFlightRequests", inFlight.size());
-		figures.put("inFlightOk", inFlightCounts.ok);
-		figures.put("inFlight503", inFlightCounts.s503);
-		figures.put("inFlight500", inFlightCounts.s500);
+		Counts caughtCounts = Counts.of(caught);
+		figures.put("shutdownRequests", caught.size());
+		figures.put("shutdownOk", caughtCounts.ok);
+		figures.put("shutdown503", caughtCounts.s503);
+		figures.put("shutdown500", caughtCounts.s500);
+		figures.put("shutdownMaxMs",
+				caught.isEmpty() ? null : round(caught.stream().mapToDouble(Sample::elapsedMillis).max().getAsDouble(), 1));
 		Counts counts = Counts.of(during);
 		figures.put("duringRequests", during.size());
 		figures.put("during503", counts.s503);

@@ -129,6 +129,41 @@ final class Charts {
 	 * Slowest response per second (by start time) of each configuration during the outage
 	 * scenario, logarithmic, with the down window shaded.
 	 */
+	/**
+	 * p50 and p95 minute by minute of a long run, one pair of lines per configuration.
+	 */
+	static void perMinute(Path file, Map<String, String> labels, Map<String, List<Sample>> samples)
+			throws IOException {
+		XYChart chart = new XYChartBuilder().width(1000)
+			.height(420)
+			.title("Long endurance: latency minute by minute")
+			.xAxisTitle("minute")
+			.yAxisTitle("response time (ms)")
+			.build();
+		chart.getStyler().setChartBackgroundColor(Color.WHITE);
+		chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
+		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+		for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
+			Color color = CONFIG_COLORS[Math.max(0, "abc".indexOf(entry.getKey())) % CONFIG_COLORS.length];
+			List<Map<String, Object>> minutes = Analysis.perMinute(entry.getValue());
+			List<Double> x = minutes.stream().map((m) -> positive(m.get("minute"))).toList();
+			for (String percentile : List.of("p50", "p95")) {
+				List<Double> y = minutes.stream().map((m) -> positive(m.get(percentile + "Ms"))).toList();
+				if (x.isEmpty()) {
+					continue;
+				}
+				XYSeries series = chart.addSeries(labels.get(entry.getKey()) + " " + percentile, x, y);
+				series.setMarker(SeriesMarkers.CIRCLE);
+				series.setLineColor(color);
+				series.setMarkerColor(color);
+				series.setLineStyle(percentile.equals("p50")
+						? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] { 6, 4 }, 0)
+						: new BasicStroke(2f));
+			}
+		}
+		save(chart, file);
+	}
+
 	static void outageLatency(Path file, List<String> configs, List<List<Sample>> samples, List<long[]> windows)
 			throws IOException {
 		XYChart chart = new XYChartBuilder().width(1000)

@@ -95,6 +95,10 @@ public final class LoadHarness {
 				System.out.println("Wrote " + file + " and max-waiting-sweep.md (included by the next full or quick run)");
 				return;
 			}
+			if (options.enduranceOnly()) {
+				longEndurance(options, server, configurations, scenarios, out, loadDir, running, started, startNanos);
+				return;
+			}
 			Map<String, Run> runs = new LinkedHashMap<>();
 			for (String id : options.configs()) {
 				runs.put(id, runConfiguration(options, server, configurations.get(id), scenarios, outage, out,
@@ -293,7 +297,51 @@ public final class LoadHarness {
 	}
 
 	/**
-	 * A session that sleeps on the server until the server ends it, and notes when.
+	 * Seed 004's long endurance on its own (warm-up, then the endurance scenario for
+	 * {@code --endurance-minutes}), for the configurations asked: throughput and latency
+	 * minute by minute, to see drift. It writes its own section of docs/benchmarks.md and
+	 * its own chart and figures; the rest of the report is left as it is.
+	 */
+	private static void longEndurance(Options options, PostgresServer server, Map<String, Configuration> configurations,
+			List<Scenario> scenarios, Path out, Path loadDir, List<SampleApp> running, Instant started,
+			long startNanos) throws Exception {
+		List<Scenario> endurance = scenarios.stream()
+			.filter(s -> s.name().equals(LoadPlan.WARMUP) || s.name().equals("endurance"))
+			.toList();
+		Map<String, Object> results = new LinkedHashMap<>();
+		Map<String, List<Sample>> samples = new LinkedHashMap<>();
+		Map<String, String> labels = new LinkedHashMap<>();
+		for (String id : options.configs()) {
+			Configuration configuration = configurations.get(id);
+			Run run = runConfiguration(options, server, configuration, endurance, null, out,
+					loadDir.resolve("endurance-" + id), running);
+			List<Sample> measured = Analysis.of(run.samples(), "endurance");
+			Map<String, Object> figures = Analysis.scenario(measured);
+			figures.putAll(Analysis.drift(measured));
+			figures.put("perMinute", Analysis.perMinute(measured));
+			results.put(id, figures);
+			samples.put(id, measured);
+			labels.put(id, configuration.label());
+		}
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("startedAt", started.toString());
+		summary.put("minutes", options.endurance().toMinutes());
+		summary.put("users", endurance.get(endurance.size() - 1).users());
+		summary.put("configurations", labels);
+		summary.put("results", results);
+		summary.put("wallSeconds", Math.round((System.nanoTime() - startNanos) / 1e9));
+		Path docs = options.root().resolve("docs");
+		Files.writeString(docs.resolve("benchmarks/endurance-long.json"), Json.write(summary));
+		Charts.perMinute(docs.resolve("benchmarks/endurance-long.png"), labels, samples);
+		Report.section(docs.resolve("benchmarks.md"), Report.ENDURANCE_BEGIN, Report.ENDURANCE_END,
+				Markdown.longEndurance(summary));
+		System.out.println("Wrote docs/benchmarks/endurance-long.json, endurance-long.png and its section of "
+				+ "docs/benchmarks.md in " + summary.get("wallSeconds") + " s");
+	}
+
+	/**
+	 * A session that sleeps on the server until the server ends it, and notes when: the
+	 * log line tells how long the shutdown took to reach the sessions.
 	 */
 	private static Thread sentinel(String jdbcUrl, PostgresServer server, AtomicLong ended) throws SQLException {
 		Connection connection = DriverManager.getConnection(jdbcUrl, server.username(), server.password());
@@ -320,16 +368,19 @@ public final class LoadHarness {
 					Thread.sleep(20);
 				}
 				sleepUntil(first + scenario.rampUp().toMillis() + outage.before().toMillis());
-				// pg_ctl takes a moment to start and to signal the server: the outage begins
-				// when the server ends its sessions, which a session of our own tells.
+				// A fast shutdown takes a moment: the server ends its sessions one by one and
+				// checkpoints. The outage proper begins once it is down (pg_ctl -w returned);
+				// requests caught by the shutdown are counted apart.
 				AtomicLong sessionEnded = new AtomicLong();
 				Thread sentinel = sentinel(jdbcUrl, server, sessionEnded);
 				long stop = System.currentTimeMillis();
+				stopCommandAt.set(stop);
 				System.out.println("--- outage: stopping the database");
 				server.stop();
+				stoppedAt.set(System.currentTimeMillis());
 				sentinel.join(10_000);
-				stoppedAt.set((sessionEnded.get() > 0) ? sessionEnded.get() : stop);
-				stopCommandAt.set(stop);
+				System.out.println("--- outage: the database ended a session " + (sessionEnded.get() - stop)
+						+ " ms after the stop command and was down after " + (stoppedAt.get() - stop) + " ms");
 				sleepUntil(stop + outage.down().toMillis());
 				server.start();
 				long deadline = System.currentTimeMillis() + 60_000;
@@ -343,9 +394,8 @@ public final class LoadHarness {
 						Thread.sleep(5);
 					}
 				}
-				System.out.println("--- outage: the database ended its sessions " + (stoppedAt.get() - stop)
-						+ " ms after the stop command and accepts connections again after "
-						+ (acceptingAt.get() - stoppedAt.get()) + " ms");
+				System.out.println("--- outage: the database accepts connections again "
+						+ (acceptingAt.get() - stoppedAt.get()) + " ms after it was down");
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -434,8 +484,8 @@ public final class LoadHarness {
 
 	}
 
-	record Options(Path root, Path jar, String mode, Duration endurance, List<String> configs, boolean physicalLimit,
-			int limitThreads, List<Integer> maxWaitingSweep) {
+	record Options(Path root, Path jar, String mode, Duration endurance, boolean enduranceOnly, List<String> configs,
+			boolean physicalLimit, int limitThreads, List<Integer> maxWaitingSweep) {
 
 		boolean quick() {
 			return this.mode.equals("quick");
@@ -450,6 +500,7 @@ public final class LoadHarness {
 			Path root = Path.of("").toAbsolutePath();
 			String mode = "full";
 			Duration endurance = null;
+			boolean enduranceOnly = false;
 			List<String> configs = List.of("a", "b", "c");
 			boolean physical = true;
 			int threads = 8;
@@ -458,6 +509,7 @@ public final class LoadHarness {
 				switch (args[i]) {
 					case "--quick" -> mode = "quick";
 					case "--endurance-minutes" -> endurance = Duration.ofMinutes(Long.parseLong(args[++i]));
+					case "--endurance-only" -> enduranceOnly = true;
 					case "--configs" -> configs = args[++i].equals("none") ? List.of() : Arrays.asList(args[i].split(","));
 					case "--no-physical-limit" -> physical = false;
 					case "--limit-threads" -> threads = Integer.parseInt(args[++i]);
@@ -474,7 +526,7 @@ public final class LoadHarness {
 				sweep = List.of();
 			}
 			Path jar = root.resolve("sample-app/target/poolguard-sample-app-0.1.0-SNAPSHOT.jar");
-			return new Options(root, jar, mode, endurance, configs, physical, threads, sweep);
+			return new Options(root, jar, mode, endurance, enduranceOnly, configs, physical, threads, sweep);
 		}
 
 	}

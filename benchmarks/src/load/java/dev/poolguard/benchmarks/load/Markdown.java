@@ -126,13 +126,14 @@ final class Markdown {
 		}
 
 		md.append("\n### The outage\n\n");
-		md.append("Requests that *started* while the database was down, by outcome. The outage starts when "
-				+ "PostgreSQL ends its sessions (a sleeping session of the harness notes the moment; `pg_ctl stop` "
-				+ "takes the time in the \"command → down\" column to get there, while the server still serves) "
-				+ "and ends when it accepts a connection again; recovery is measured from that moment. Requests "
-				+ "the server was serving when it went down are counted apart (\"in flight\"): no pool can save "
-				+ "a running statement.\n\n");
-		md.append("| configuration | command → down | down | requests | 503 | 500 | no response | 2xx | p95 ms | max ms | ≤ 50 ms | first 2xx after | all 2xx after | in flight: 2xx / 503 / 500 |\n");
+		md.append("Requests that *started* while the database was down, by outcome: from the moment it was down "
+				+ "(`pg_ctl stop -m fast -w` returned) to the moment it accepted a connection again; recovery is "
+				+ "measured from that moment. A fast shutdown is not instantaneous: the server ends its sessions "
+				+ "one by one and checkpoints (\"shutdown\" column, on these 2 busy cores). Requests caught by the "
+				+ "shutdown — running when it began, or sent to a session the server had not ended yet — are "
+				+ "counted apart, with their outcomes and their slowest response: no pool can save a statement "
+				+ "the server ends.\n\n");
+		md.append("| configuration | shutdown | down | requests | 503 | 500 | no response | 2xx | p95 ms | max ms | ≤ 50 ms | first 2xx after | all 2xx after | caught by the shutdown: 2xx / 503 / 500, max |\n");
 		md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		Map<String, Object> outagePer = map(scenarios.get("outage"));
 		for (Map.Entry<String, Object> entry : outagePer.entrySet()) {
@@ -140,14 +141,15 @@ final class Markdown {
 			if (o.isEmpty()) {
 				continue;
 			}
-			md.append("| " + configLabel(configurations, entry.getKey()) + " | " + n(o.get("stopCommandToDownMs"), 0)
+			md.append("| " + configLabel(configurations, entry.getKey()) + " | " + n(o.get("shutdownMs"), 0)
 					+ " ms | " + n(o.get("downSeconds"), 1) + " s | "
 					+ n(o.get("duringRequests"), 0) + " | " + n(o.get("during503"), 0) + " | "
 					+ n(o.get("during500"), 0) + " | " + n(o.get("duringNoResponse"), 0) + " | "
 					+ n(o.get("duringOk"), 0) + " | " + n(o.get("duringP95Ms"), 1) + " | " + n(o.get("duringMaxMs"), 1)
 					+ " | " + n(o.get("duringWithin50MsPercent"), 1) + " % | " + n(o.get("recoveryFirstOkMs"), 0)
-					+ " ms | " + n(o.get("recoveryAllOkMs"), 0) + " ms | " + n(o.get("inFlightOk"), 0) + " / "
-					+ n(o.get("inFlight503"), 0) + " / " + n(o.get("inFlight500"), 0) + " |\n");
+					+ " ms | " + n(o.get("recoveryAllOkMs"), 0) + " ms | " + n(o.get("shutdownOk"), 0) + " / "
+					+ n(o.get("shutdown503"), 0) + " / " + n(o.get("shutdown500"), 0) + ", "
+					+ n(o.get("shutdownMaxMs"), 0) + " ms |\n");
 		}
 		md.append("\n![Outage latency](benchmarks/outage-latency.png)\n");
 		for (String id : outagePer.keySet()) {
@@ -167,7 +169,8 @@ final class Markdown {
 		md.append("The sample's main request, `GET /api/clients/{id}` — `SELECT` the client, `INSERT` an audit row, "
 				+ "`COMMIT` — by " + limit.get("threads") + " threads over " + limit.get("connections")
 				+ " connections, " + limit.get("secondsEach") + " s each, " + limit.get("rounds")
-				+ " rounds (each in another order; the figures are the medians), on the same server: through PoolGuard's `GuardedHikariDataSource` (PoolGuard's "
+				+ " rounds (each in another order; transactions/s are the medians of the rounds, ratios the medians "
+				+ "of each round's ratios), on the same server: through PoolGuard's `GuardedHikariDataSource` (PoolGuard's "
 				+ "default retry, breaker and max-waiting), through raw HikariCP (same pool settings), and by "
 				+ "`pgbench -n -f client-get.sql -c N -j N -T s -M prepared` with the same SQL. No HTTP: this is "
 				+ "the database's limit on this machine and what the pool leaves of it. pgjdbc sends `BEGIN` with "
@@ -181,6 +184,39 @@ final class Markdown {
 		md.append("PoolGuard / raw HikariCP: " + n(limit.get("poolguardToHikari"), 3) + ". Per round (tps): pgbench "
 				+ limit.get("pgbenchTpsRounds") + ", HikariCP " + limit.get("hikariTpsRounds") + ", PoolGuard "
 				+ limit.get("poolguardTpsRounds") + ".\n\n");
+		return md.toString();
+	}
+
+	/**
+	 * The long endurance section: seed 004's 30-minute endurance, run on its own.
+	 */
+	@SuppressWarnings("unchecked")
+	static String longEndurance(Map<String, Object> run) {
+		StringBuilder md = new StringBuilder();
+		Map<String, Object> labels = map(run.get("configurations"));
+		Map<String, Object> results = map(run.get("results"));
+		md.append("### Long endurance: " + run.get("minutes") + " minutes at " + run.get("users") + " users\n\n");
+		md.append("Seed 004's endurance test at its real length, run on its own after a warm-up: "
+				+ "`benchmarks/run.sh --endurance-only --endurance-minutes " + run.get("minutes") + " --configs "
+				+ String.join(",", labels.keySet()) + "` (" + run.get("startedAt") + ", " + run.get("wallSeconds")
+				+ " s wall time; every minute's figures in `docs/benchmarks/endurance-long.json`). Same workload, "
+				+ "database and machine as the runs above. What it looks for is drift: a p95 that creeps up, errors "
+				+ "that appear after a while, throughput that sags.\n\n");
+		md.append("| configuration | requests/s | p50 ms | p95 ms | p99 ms | max ms | errors | 503s | p95 first third | p95 last third | worst minute's p95 |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+		results.forEach((id, value) -> {
+			Map<String, Object> f = map(value);
+			double worst = ((List<Object>) f.get("perMinute")).stream()
+				.mapToDouble((m) -> num(map(m).get("p95Ms")))
+				.max()
+				.orElse(Double.NaN);
+			md.append("| " + labels.get(id) + " | " + n(f.get("throughputPerSecond"), 1) + " | " + n(f.get("p50Ms"), 1)
+					+ " | " + n(f.get("p95Ms"), 1) + " | " + n(f.get("p99Ms"), 1) + " | " + n(f.get("maxMs"), 0) + " | "
+					+ n(f.get("errorRatePercent"), 3) + " % | " + n(f.get("shedRatePercent"), 3) + " % | "
+					+ n(f.get("firstThirdP95Ms"), 1) + " ms | " + n(f.get("lastThirdP95Ms"), 1) + " ms | " + n(worst, 1)
+					+ " ms |\n");
+		});
+		md.append("\n![Long endurance, minute by minute](benchmarks/endurance-long.png)\n\n");
 		return md.toString();
 	}
 
