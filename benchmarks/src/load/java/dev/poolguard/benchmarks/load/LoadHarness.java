@@ -363,10 +363,7 @@ public final class LoadHarness {
 		Scenario scenario = scenarios.stream().filter(s -> s.name().equals("outage")).findFirst().orElseThrow();
 		Thread controller = new Thread(() -> {
 			try {
-				long first;
-				while ((first = Recorder.firstStart("outage")) < 0) {
-					Thread.sleep(20);
-				}
+				long first = Recorder.awaitFirstStart("outage");
 				sleepUntil(first + scenario.rampUp().toMillis() + outage.before().toMillis());
 				// A fast shutdown takes a moment: the server ends its sessions one by one and
 				// checkpoints. The outage proper begins once it is down (pg_ctl -w returned);

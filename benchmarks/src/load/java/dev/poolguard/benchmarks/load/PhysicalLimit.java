@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -168,6 +169,7 @@ final class PhysicalLimit {
 			throws InterruptedException {
 		LongAdder transactions = new LongAdder();
 		AtomicBoolean running = new AtomicBoolean(true);
+		CountDownLatch failed = new CountDownLatch(1);
 		List<Throwable> failures = new ArrayList<>();
 		List<Thread> workers = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
@@ -196,18 +198,16 @@ final class PhysicalLimit {
 							failures.add(ex);
 						}
 						running.set(false);
+						failed.countDown();
 					}
 				}
 			}, "limit-" + i);
 			workers.add(worker);
 		}
-		long deadline = System.nanoTime() + duration.toNanos();
 		workers.forEach(Thread::start);
-		long startCount = 0;
-		while (System.nanoTime() < deadline && running.get()) {
-			Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
-		}
-		long count = transactions.sum() - startCount;
+		// Over after the duration, or as soon as a transaction fails.
+		failed.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+		long count = transactions.sum();
 		running.set(false);
 		for (Thread worker : workers) {
 			worker.join(10_000);

@@ -2,8 +2,10 @@ package dev.poolguard.benchmarks.load;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Every response of a Gatling run, as the harness needs them: Gatling's own log is binary
@@ -23,19 +25,27 @@ final class Recorder {
 
 	private static final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
 
-	private static final ConcurrentHashMap<String, Long> firstStarts = new ConcurrentHashMap<>();
+	private static final ConcurrentHashMap<String, CompletableFuture<Long>> firstStarts = new ConcurrentHashMap<>();
 
 	private Recorder() {
 	}
 
 	static void record(String scenario, String request, long startMillis, long elapsedMicros, int status) {
 		samples.add(new Sample(scenario, request, startMillis, elapsedMicros, status));
-		firstStarts.merge(scenario, startMillis, Math::min);
+		firstStarts.computeIfAbsent(scenario, (name) -> new CompletableFuture<>()).complete(startMillis);
 	}
 
-	/** Start of the first recorded request of a scenario, or -1 if none yet. */
-	static long firstStart(String scenario) {
-		return firstStarts.getOrDefault(scenario, -1L);
+	/**
+	 * Waits for the first response of a scenario.
+	 * @return when the request it answers was sent
+	 */
+	static long awaitFirstStart(String scenario) throws InterruptedException {
+		try {
+			return firstStarts.computeIfAbsent(scenario, (name) -> new CompletableFuture<>()).get();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	static List<Sample> drain() {

@@ -167,36 +167,26 @@ final class ReconnectingDataSource implements DataSource {
 	interface Reachability {
 
 		Reachability IGNORED = new Reachability() {
-
-			@Override
-			public void unreachable(SQLException why) {
-			}
-
-			@Override
-			public void stillUnreachable() {
-			}
-
-			@Override
-			public void reachable() {
-			}
-
 		};
 
 		/**
 		 * The server could not be reached; the adder probes it until it answers.
 		 * @param why the failed attempt
 		 */
-		void unreachable(SQLException why);
+		default void unreachable(SQLException why) {
+		}
 
 		/**
 		 * Another probe failed.
 		 */
-		void stillUnreachable();
+		default void stillUnreachable() {
+		}
 
 		/**
 		 * The server answers again, with a connection or with an error of its own.
 		 */
-		void reachable();
+		default void reachable() {
+		}
 
 	}
 
