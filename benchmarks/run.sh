@@ -15,6 +15,10 @@
 #   --endurance-only           only the endurance scenario (after a warm-up), with its own
 #                              section of docs/benchmarks.md, e.g. seed 004's 30 minutes:
 #                              --endurance-only --endurance-minutes 30 --configs c
+#   --repeat SCENARIO          only this scenario (after a warm-up), --rounds times per
+#                              configuration in a rotated order, with its own section of
+#                              docs/benchmarks.md, e.g. --repeat business --rounds 5
+#   --rounds N                 rounds of --repeat (default 5)
 #   --configs a,b,c            the configurations to run
 #   --max-waiting-sweep 10,50  with --configs none: only the max-waiting sweep, at these values
 #   --limit-threads N          threads and connections of the physical-limit run (default 8)
@@ -40,7 +44,7 @@ done
 
 physical=true
 for arg in "${args[@]+"${args[@]}"}"; do
-	[[ "$arg" == "--no-physical-limit" || "$arg" == "--endurance-only" ]] && physical=false
+	[[ "$arg" == "--no-physical-limit" || "$arg" == "--endurance-only" || "$arg" == "--repeat" ]] && physical=false
 done
 if $physical && ! command -v pgbench >/dev/null 2>&1; then
 	echo "pgbench not found: install it with 'apt-get install postgresql-client' (or run with --no-physical-limit)." >&2

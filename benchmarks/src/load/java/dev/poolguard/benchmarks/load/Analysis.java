@@ -211,6 +211,64 @@ final class Analysis {
 	}
 
 	/**
+	 * (c)'s p95 against the better of (a) and (b) over repeated rounds. The better one is
+	 * the one with the lower median p95; then each round pairs (c) with it, and a one-sided
+	 * sign test tells whether (c) is slower more often than chance would make it: with 5
+	 * rounds, only when it is slower in all 5 (p = 1/32).
+	 * @param rounds per configuration, the figures of each round in order
+	 */
+	static Map<String, Object> roundsComparison(Map<String, List<Map<String, Object>>> rounds) {
+		Map<String, Object> comparison = new LinkedHashMap<>();
+		Map<String, Object> medians = new LinkedHashMap<>();
+		rounds.forEach((id, figures) -> medians.put(id, round(median(p95s(figures)), 2)));
+		comparison.put("medianP95Ms", medians);
+		if (!rounds.keySet().containsAll(List.of("a", "b", "c"))) {
+			return comparison;
+		}
+		String against = ((Double) medians.get("a") <= (Double) medians.get("b")) ? "a" : "b";
+		double[] c = p95s(rounds.get("c"));
+		double[] reference = p95s(rounds.get(against));
+		double[] differences = new double[Math.min(c.length, reference.length)];
+		int slower = 0;
+		for (int i = 0; i < differences.length; i++) {
+			differences[i] = round(c[i] - reference[i], 2);
+			slower += (differences[i] > 0) ? 1 : 0;
+		}
+		double pValue = signTestPValue(slower, differences.length);
+		comparison.put("against", against);
+		comparison.put("differencesMs", Arrays.stream(differences).boxed().toList());
+		comparison.put("medianDifferenceMs", round(median(differences), 2));
+		comparison.put("roundsSlower", slower);
+		comparison.put("signTestPValue", round(pValue, 4));
+		comparison.put("worse", pValue < 0.05);
+		return comparison;
+	}
+
+	private static double[] p95s(List<Map<String, Object>> figures) {
+		return figures.stream().mapToDouble((f) -> ((Number) f.get("p95Ms")).doubleValue()).toArray();
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int n = sorted.length;
+		return (n == 0) ? Double.NaN : (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+	}
+
+	/** P(X >= slower) for X ~ Binomial(rounds, 1/2). */
+	private static double signTestPValue(int slower, int rounds) {
+		double p = 0;
+		for (int k = slower; k <= rounds; k++) {
+			double choose = 1;
+			for (int i = 0; i < k; i++) {
+				choose = choose * (rounds - i) / (i + 1);
+			}
+			p += choose / Math.pow(2, rounds);
+		}
+		return p;
+	}
+
+	/**
 	 * The percentile of a resample, with replacement, of sorted values: the order
 	 * statistics of a resample are those of its sorted indices.
 	 */

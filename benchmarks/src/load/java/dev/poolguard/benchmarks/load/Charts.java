@@ -164,6 +164,33 @@ final class Charts {
 		save(chart, file);
 	}
 
+	/**
+	 * A repeated scenario's p95, round by round, one line per configuration.
+	 */
+	static void rounds(Path file, String scenario, Map<String, Object> labels,
+			Map<String, List<Map<String, Object>>> rounds) throws IOException {
+		XYChart chart = new XYChartBuilder().width(800)
+			.height(420)
+			.title("p95 round by round, " + scenario)
+			.xAxisTitle("round")
+			.yAxisTitle("p95 (ms)")
+			.build();
+		chart.getStyler().setChartBackgroundColor(Color.WHITE);
+		chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
+		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+		chart.getStyler().setYAxisMin(0.0);
+		rounds.forEach((id, figures) -> {
+			Color color = CONFIG_COLORS[Math.max(0, "abc".indexOf(id)) % CONFIG_COLORS.length];
+			List<Double> x = figures.stream().map((f) -> positive(f.get("round"))).toList();
+			List<Double> y = figures.stream().map((f) -> positive(f.get("p95Ms"))).toList();
+			XYSeries series = chart.addSeries(String.valueOf(labels.get(id)), x, y);
+			series.setMarker(SeriesMarkers.CIRCLE);
+			series.setLineColor(color);
+			series.setMarkerColor(color);
+		});
+		save(chart, file);
+	}
+
 	static void outageLatency(Path file, List<String> configs, List<List<Sample>> samples, List<long[]> windows)
 			throws IOException {
 		XYChart chart = new XYChartBuilder().width(1000)

@@ -84,7 +84,10 @@ final class Markdown {
 
 		md.append("\nA p95 comparison judges one run of a noisy process: (c) counts as worse than the better of (a) "
 				+ "and (b) when its p95 is higher and the 95 % bootstrap interval of the difference (1,000 resamples of "
-				+ "each configuration's responses) lies wholly above zero. Both figures are in the table.\n");
+				+ "each configuration's responses) lies wholly above zero. Both figures are in the table. The interval covers "
+				+ "the sampling within this run only; when p95s are a few milliseconds apart by fractions of one, the "
+				+ "spread between runs can be larger, and `benchmarks/run.sh --repeat <scenario>` runs one scenario in "
+				+ "rounds to see it.\n");
 		md.append("\n### Results per scenario and configuration\n\n");
 		md.append("Latencies are over every response (2xx or not), from Gatling's request to the response. "
 				+ "Errors are everything but 2xx and 503; 503s are PoolGuard's deliberate answers (load shed, or "
@@ -228,6 +231,53 @@ final class Markdown {
 					+ " ms |\n");
 		});
 		md.append("\n![Long endurance, minute by minute](benchmarks/endurance-long.png)\n\n");
+		return md.toString();
+	}
+
+	/**
+	 * The repeated-scenario section: each configuration's p95 round by round, and (c)
+	 * against the better of (a) and (b) over the rounds.
+	 */
+	@SuppressWarnings("unchecked")
+	static String repeated(Map<String, Object> run) {
+		StringBuilder md = new StringBuilder();
+		String scenario = (String) run.get("scenario");
+		Map<String, Object> labels = map(run.get("configurations"));
+		Map<String, Object> results = map(run.get("results"));
+		Map<String, Object> comparison = map(run.get("comparison"));
+		md.append("### The " + scenario + " scenario, " + run.get("rounds") + " rounds\n\n");
+		md.append("One run cannot tell a p95 difference of a fraction of a millisecond from the moment it ran in. "
+				+ "This runs the " + scenario + " scenario " + run.get("rounds") + " times per configuration, each time "
+				+ "from a fresh start of the sample app after the warm-up, the configurations in a rotated order "
+				+ "(abc, bca, cab, ...): `benchmarks/run.sh" + (run.get("mode").equals("quick") ? " --quick" : "")
+				+ " --repeat " + scenario + " --rounds " + run.get("rounds")
+				+ (labels.keySet().equals(java.util.Set.of("a", "b", "c")) ? "" : " --configs " + String.join(",", labels.keySet()))
+				+ "` ("
+				+ run.get("startedAt") + ", " + run.get("wallSeconds") + " s wall time; figures in `docs/benchmarks/repeated-"
+				+ scenario + ".json`).\n\n");
+		md.append("| configuration | p95 ms, round by round | median p95 ms | median p50 ms | requests/s | errors |\n");
+		md.append("|---|---|---|---|---|---|\n");
+		results.forEach((id, value) -> {
+			List<Object> rounds = (List<Object>) value;
+			String p95s = String.join(", ", rounds.stream().map((r) -> n(map(r).get("p95Ms"), 2)).toList());
+			double[] p50 = rounds.stream().mapToDouble((r) -> num(map(r).get("p50Ms"))).sorted().toArray();
+			double[] rps = rounds.stream().mapToDouble((r) -> num(map(r).get("throughputPerSecond"))).sorted().toArray();
+			double errors = rounds.stream().mapToDouble((r) -> num(map(r).get("errorRatePercent"))).max().orElse(0);
+			md.append("| " + labels.get(id) + " | " + p95s + " | " + n(map(comparison.get("medianP95Ms")).get(id), 2)
+					+ " | " + n(p50[p50.length / 2], 1) + " | " + n(rps[rps.length / 2], 1) + " | at most "
+					+ n(errors, 3) + " % |\n");
+		});
+		if (comparison.containsKey("against")) {
+			md.append("\n(c) against " + labels.get(comparison.get("against")) + ", the better of (a) and (b) by median p95: "
+					+ "round by round " + String.join(", ", ((List<Object>) comparison.get("differencesMs")).stream()
+						.map((d) -> String.format(Locale.ROOT, "%+.2f", num(d)))
+						.toList())
+					+ " ms (median " + String.format(Locale.ROOT, "%+.2f", num(comparison.get("medianDifferenceMs")))
+					+ " ms); slower in " + comparison.get("roundsSlower") + " of " + run.get("rounds")
+					+ " rounds, one-sided sign test p = " + n(comparison.get("signTestPValue"), 3) + ": **"
+					+ (Boolean.TRUE.equals(comparison.get("worse")) ? "worse" : "no worse") + "**.\n");
+		}
+		md.append("\n![p95 round by round, " + scenario + "](benchmarks/repeated-" + scenario + ".png)\n\n");
 		return md.toString();
 	}
 
