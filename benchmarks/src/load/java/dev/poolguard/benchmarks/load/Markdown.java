@@ -274,8 +274,12 @@ final class Markdown {
 						.toList())
 					+ " ms (median " + String.format(Locale.ROOT, "%+.2f", num(comparison.get("medianDifferenceMs")))
 					+ " ms); slower in " + comparison.get("roundsSlower") + " of " + run.get("rounds")
-					+ " rounds, one-sided sign test p = " + n(comparison.get("signTestPValue"), 3) + ": **"
-					+ (Boolean.TRUE.equals(comparison.get("worse")) ? "worse" : "no worse") + "**.\n");
+					+ " rounds, one-sided sign test p = " + n(comparison.get("signTestPValue"), 3) + ": "
+					+ (Boolean.TRUE.equals(comparison.get("worse")) ? "**worse**"
+							: "**not shown to be worse**: the test needs (c) slower in nearly every round, so a small, "
+									+ "steady difference needs more rounds to be told from noise; read the median "
+									+ "difference too")
+					+ ".\n");
 		}
 		md.append("\n![p95 round by round, " + scenario + "](benchmarks/repeated-" + scenario + ".png)\n\n");
 		return md.toString();
