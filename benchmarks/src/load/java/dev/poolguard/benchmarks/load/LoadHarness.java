@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -380,7 +381,7 @@ public final class LoadHarness {
 						Analysis.percentile(Analysis.latencies(Analysis.requests(measured)), 95), 2));
 				rounds.get(id).add(figures);
 			}
-			java.util.Collections.rotate(order, -1);
+			Collections.rotate(order, -1);
 		}
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("scenario", name);
