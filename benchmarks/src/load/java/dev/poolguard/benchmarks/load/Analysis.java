@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import dev.poolguard.benchmarks.load.Recorder.Sample;
 
@@ -101,7 +102,7 @@ final class Analysis {
 			return minutes;
 		}
 		long origin = requests.stream().mapToLong(Sample::startMillis).min().getAsLong();
-		Map<Long, List<Sample>> byMinute = new java.util.TreeMap<>();
+		Map<Long, List<Sample>> byMinute = new TreeMap<>();
 		for (Sample sample : requests) {
 			byMinute.computeIfAbsent((sample.startMillis() - origin) / 60_000, (m) -> new ArrayList<>()).add(sample);
 		}
@@ -248,7 +249,7 @@ final class Analysis {
 		return figures.stream().mapToDouble((f) -> ((Number) f.get("p95Ms")).doubleValue()).toArray();
 	}
 
-	private static double median(double[] values) {
+	static double median(double[] values) {
 		double[] sorted = values.clone();
 		Arrays.sort(sorted);
 		int n = sorted.length;

@@ -19,6 +19,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendLayout;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -85,15 +86,7 @@ final class Charts {
 				counts[2]++;
 			}
 		}
-		XYChart chart = new XYChartBuilder().width(1000)
-			.height(420)
-			.title(title)
-			.xAxisTitle("seconds")
-			.yAxisTitle("responses per second")
-			.build();
-		chart.getStyler().setChartBackgroundColor(Color.WHITE);
-		chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
-		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+		XYChart chart = xyChart(1000, title, "seconds", "responses per second");
 		chart.getStyler().setMarkerSize(0);
 		if (perSecond.isEmpty()) {
 			save(chart, file);
@@ -126,25 +119,13 @@ final class Charts {
 	}
 
 	/**
-	 * Slowest response per second (by start time) of each configuration during the outage
-	 * scenario, logarithmic, with the down window shaded.
-	 */
-	/**
 	 * p50 and p95 minute by minute of a long run, one pair of lines per configuration.
 	 */
 	static void perMinute(Path file, Map<String, String> labels, Map<String, List<Sample>> samples)
 			throws IOException {
-		XYChart chart = new XYChartBuilder().width(1000)
-			.height(420)
-			.title("Long endurance: latency minute by minute")
-			.xAxisTitle("minute")
-			.yAxisTitle("response time (ms)")
-			.build();
-		chart.getStyler().setChartBackgroundColor(Color.WHITE);
-		chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
-		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+		XYChart chart = xyChart(1000, "Long endurance: latency minute by minute", "minute", "response time (ms)");
 		for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
-			Color color = CONFIG_COLORS[Math.max(0, "abc".indexOf(entry.getKey())) % CONFIG_COLORS.length];
+			Color color = colorOf(entry.getKey());
 			List<Map<String, Object>> minutes = Analysis.perMinute(entry.getValue());
 			List<Double> x = minutes.stream().map((m) -> positive(m.get("minute"))).toList();
 			for (String percentile : List.of("p50", "p95")) {
@@ -169,18 +150,11 @@ final class Charts {
 	 */
 	static void rounds(Path file, String scenario, Map<String, Object> labels,
 			Map<String, List<Map<String, Object>>> rounds) throws IOException {
-		XYChart chart = new XYChartBuilder().width(800)
-			.height(420)
-			.title("p95 round by round, " + scenario)
-			.xAxisTitle("round")
-			.yAxisTitle("p95 (ms)")
-			.build();
-		chart.getStyler().setChartBackgroundColor(Color.WHITE);
-		chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
-		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+		XYChart chart = xyChart(800, "p95 round by round, " + scenario, "round", "p95 (ms)");
+		chart.getStyler().setLegendLayout(LegendLayout.Vertical);
 		chart.getStyler().setYAxisMin(0.0);
 		rounds.forEach((id, figures) -> {
-			Color color = CONFIG_COLORS[Math.max(0, "abc".indexOf(id)) % CONFIG_COLORS.length];
+			Color color = colorOf(id);
 			List<Double> x = figures.stream().map((f) -> positive(f.get("round"))).toList();
 			List<Double> y = figures.stream().map((f) -> positive(f.get("p95Ms"))).toList();
 			XYSeries series = chart.addSeries(String.valueOf(labels.get(id)), x, y);
@@ -191,18 +165,15 @@ final class Charts {
 		save(chart, file);
 	}
 
+	/**
+	 * Slowest response per second (by start time) of each configuration during the outage
+	 * scenario, logarithmic, with the down window shaded.
+	 */
 	static void outageLatency(Path file, List<String> configs, List<List<Sample>> samples, List<long[]> windows)
 			throws IOException {
-		XYChart chart = new XYChartBuilder().width(1000)
-			.height(420)
-			.title("Outage: slowest response per second (by request start), database down shaded")
-			.xAxisTitle("seconds from the database stopping")
-			.yAxisTitle("ms (log scale)")
-			.build();
-		chart.getStyler().setChartBackgroundColor(Color.WHITE);
+		XYChart chart = xyChart(1000, "Outage: slowest response per second (by request start), database down shaded",
+				"seconds from the database stopping", "ms (log scale)");
 		chart.getStyler().setYAxisLogarithmic(true);
-		chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
-		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
 		double max = 1;
 		double maxDown = 0;
 		for (int i = 0; i < configs.size(); i++) {
@@ -249,6 +220,25 @@ final class Charts {
 		down.setFillColor(DOWN);
 		down.setLineColor(DOWN);
 		down.setMarker(SeriesMarkers.NONE);
+	}
+
+	/** A white XY chart, 420 pixels high, its legend in one row below. */
+	private static XYChart xyChart(int width, String title, String xAxisTitle, String yAxisTitle) {
+		XYChart chart = new XYChartBuilder().width(width)
+			.height(420)
+			.title(title)
+			.xAxisTitle(xAxisTitle)
+			.yAxisTitle(yAxisTitle)
+			.build();
+		chart.getStyler().setChartBackgroundColor(Color.WHITE);
+		chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
+		chart.getStyler().setLegendLayout(LegendLayout.Horizontal);
+		return chart;
+	}
+
+	/** The colour of a configuration: (a), (b) and (c) in every chart alike. */
+	private static Color colorOf(String configuration) {
+		return CONFIG_COLORS[Math.max(0, "abc".indexOf(configuration)) % CONFIG_COLORS.length];
 	}
 
 	private static double positive(Object value) {

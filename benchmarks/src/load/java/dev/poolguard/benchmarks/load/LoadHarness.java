@@ -286,9 +286,7 @@ public final class LoadHarness {
 			List<SampleApp> running) throws Exception {
 		List<Object> results = new ArrayList<>();
 		List<Scenario> all = LoadPlan.scenarios(options.mode(), options.endurance());
-		List<Scenario> scenarios = all.stream()
-			.filter(s -> s.name().equals(LoadPlan.WARMUP) || s.name().equals("peak"))
-			.toList();
+		List<Scenario> scenarios = warmUpThen(all, "peak");
 		for (int maxWaiting : options.maxWaitingSweep()) {
 			Configuration configuration = new Configuration("mw" + maxWaiting,
 					"PoolGuard, pool 10, max-waiting " + maxWaiting,
@@ -304,6 +302,11 @@ public final class LoadHarness {
 		return results;
 	}
 
+	/** The warm-up, then one scenario: the plan of every run that measures a single one. */
+	private static List<Scenario> warmUpThen(List<Scenario> scenarios, String name) {
+		return scenarios.stream().filter((s) -> s.name().equals(LoadPlan.WARMUP) || s.name().equals(name)).toList();
+	}
+
 	/**
 	 * Seed 004's long endurance on its own (warm-up, then the endurance scenario for
 	 * {@code --endurance-minutes}), for the configurations asked: throughput and latency
@@ -313,9 +316,7 @@ public final class LoadHarness {
 	private static void longEndurance(Options options, PostgresServer server, Map<String, Configuration> configurations,
 			List<Scenario> scenarios, Path out, Path loadDir, List<SampleApp> running, Instant started,
 			long startNanos) throws Exception {
-		List<Scenario> endurance = scenarios.stream()
-			.filter(s -> s.name().equals(LoadPlan.WARMUP) || s.name().equals("endurance"))
-			.toList();
+		List<Scenario> endurance = warmUpThen(scenarios, "endurance");
 		Map<String, Object> results = new LinkedHashMap<>();
 		Map<String, List<Sample>> samples = new LinkedHashMap<>();
 		Map<String, String> labels = new LinkedHashMap<>();
@@ -341,7 +342,7 @@ public final class LoadHarness {
 		Path docs = options.root().resolve("docs");
 		Files.writeString(docs.resolve("benchmarks/endurance-long.json"), Json.write(summary));
 		Charts.perMinute(docs.resolve("benchmarks/endurance-long.png"), labels, samples);
-		Report.section(docs.resolve("benchmarks.md"), Report.ENDURANCE_BEGIN, Report.ENDURANCE_END,
+		Report.section(docs.resolve("benchmarks.md"), "long-endurance", "benchmarks/run.sh --endurance-only",
 				Markdown.longEndurance(summary));
 		System.out.println("Wrote docs/benchmarks/endurance-long.json, endurance-long.png and its section of "
 				+ "docs/benchmarks.md in " + summary.get("wallSeconds") + " s");
@@ -358,9 +359,7 @@ public final class LoadHarness {
 			List<Scenario> scenarios, Path out, Path loadDir, List<SampleApp> running, Instant started,
 			long startNanos) throws Exception {
 		String name = options.repeat();
-		List<Scenario> plan = scenarios.stream()
-			.filter(s -> s.name().equals(LoadPlan.WARMUP) || s.name().equals(name))
-			.toList();
+		List<Scenario> plan = warmUpThen(scenarios, name);
 		if (plan.size() != 2 || name.equals("outage")) {
 			throw new IllegalArgumentException("--repeat takes one of baseline, peak, spike, endurance, business");
 		}
@@ -397,7 +396,7 @@ public final class LoadHarness {
 		Path docs = options.root().resolve("docs");
 		Files.writeString(docs.resolve("benchmarks/repeated-" + name + ".json"), Json.write(summary));
 		Charts.rounds(docs.resolve("benchmarks/repeated-" + name + ".png"), name, labels, rounds);
-		Report.section(docs.resolve("benchmarks.md"), Report.repeatedBegin(name), Report.repeatedEnd(name),
+		Report.section(docs.resolve("benchmarks.md"), "repeated-" + name, "benchmarks/run.sh --repeat " + name,
 				Markdown.repeated(summary));
 		System.out.println("Wrote docs/benchmarks/repeated-" + name + ".json, its chart and its section of "
 				+ "docs/benchmarks.md in " + summary.get("wallSeconds") + " s");

@@ -3,6 +3,8 @@ package dev.poolguard.benchmarks.load;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Renders the "Load tests" and "Against the physical limit" sections of docs/benchmarks.md
@@ -198,7 +200,7 @@ final class Markdown {
 		if (!(values instanceof List<?> list)) {
 			return "–";
 		}
-		return list.stream().map((value) -> n(value, 0)).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+		return list.stream().map((value) -> n(value, 0)).collect(Collectors.joining(", ", "[", "]"));
 	}
 
 	/**
@@ -251,7 +253,7 @@ final class Markdown {
 				+ "from a fresh start of the sample app after the warm-up, the configurations in a rotated order "
 				+ "(abc, bca, cab, ...): `benchmarks/run.sh" + (run.get("mode").equals("quick") ? " --quick" : "")
 				+ " --repeat " + scenario + " --rounds " + run.get("rounds")
-				+ (labels.keySet().equals(java.util.Set.of("a", "b", "c")) ? "" : " --configs " + String.join(",", labels.keySet()))
+				+ (labels.keySet().equals(Set.of("a", "b", "c")) ? "" : " --configs " + String.join(",", labels.keySet()))
 				+ "` ("
 				+ run.get("startedAt") + ", " + run.get("wallSeconds") + " s wall time; figures in `docs/benchmarks/repeated-"
 				+ scenario + ".json`).\n\n");
@@ -260,11 +262,11 @@ final class Markdown {
 		results.forEach((id, value) -> {
 			List<Object> rounds = (List<Object>) value;
 			String p95s = String.join(", ", rounds.stream().map((r) -> n(map(r).get("p95Ms"), 2)).toList());
-			double[] p50 = rounds.stream().mapToDouble((r) -> num(map(r).get("p50Ms"))).sorted().toArray();
-			double[] rps = rounds.stream().mapToDouble((r) -> num(map(r).get("throughputPerSecond"))).sorted().toArray();
+			double p50 = Analysis.median(rounds.stream().mapToDouble((r) -> num(map(r).get("p50Ms"))).toArray());
+			double rps = Analysis.median(rounds.stream().mapToDouble((r) -> num(map(r).get("throughputPerSecond"))).toArray());
 			double errors = rounds.stream().mapToDouble((r) -> num(map(r).get("errorRatePercent"))).max().orElse(0);
 			md.append("| " + labels.get(id) + " | " + p95s + " | " + n(map(comparison.get("medianP95Ms")).get(id), 2)
-					+ " | " + n(p50[p50.length / 2], 1) + " | " + n(rps[rps.length / 2], 1) + " | at most "
+					+ " | " + n(p50, 1) + " | " + n(rps, 1) + " | at most "
 					+ n(errors, 3) + " % |\n");
 		});
 		if (comparison.containsKey("against")) {

@@ -109,12 +109,7 @@ final class PhysicalLimit {
 	}
 
 	private static double median(List<Double> values) {
-		double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		int middle = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+		return Analysis.median(values.stream().mapToDouble(Double::doubleValue).toArray());
 	}
 
 	static double pgbench(String host, int port, String user, String password, int threads, Duration duration,
