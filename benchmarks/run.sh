@@ -9,8 +9,8 @@
 #
 # Usage: benchmarks/run.sh [--quick] [--no-build] [harness options...]
 #   --quick                    short scenarios: under 10 minutes on 2 cores
-#   (default)                  the full run: longer scenarios, 3-minute endurance
-#                              (about 40 minutes)
+#   (default)                  the full run: longer scenarios, 3-minute endurance, and the
+#                              business flow in 9 side-by-side rounds (about 50 minutes)
 #   --endurance-minutes M      endurance scenario of M minutes (seed 004's: 30; adds 3 x M)
 #   --endurance-only           only the endurance scenario (after a warm-up), with its own
 #                              section of docs/benchmarks.md, e.g. seed 004's 30 minutes:
@@ -18,7 +18,13 @@
 #   --repeat SCENARIO          only this scenario (after a warm-up), --rounds times per
 #                              configuration in a rotated order, with its own section of
 #                              docs/benchmarks.md, e.g. --repeat business --rounds 5
-#   --rounds N                 rounds of --repeat (default 5)
+#   --side-by-side             with --repeat: each round loads every configuration at the
+#                              same time (a server with max_connections 200 fits all pools)
+#   --with ID="PROPERTIES"     one more configuration, the sample app's properties, e.g.
+#                              --with d="--poolguard.connection-limit=50 --poolguard.socket-timeout=0"
+#                              (name it in --configs)
+#   --rounds N                 rounds of --repeat, or the full run's side-by-side rounds
+#                              (default 9; 0 skips them; --quick: 0)
 #   --configs a,b,c            the configurations to run
 #   --max-waiting-sweep 10,50  with --configs none: only the max-waiting sweep, at these values
 #   --limit-threads N          threads and connections of the physical-limit run (default 8)

@@ -17,10 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.poolguard.benchmarks.load.LoadPlan.Outage;
 import dev.poolguard.benchmarks.load.LoadPlan.Scenario;
+import dev.poolguard.benchmarks.load.LoadPlan.Target;
 import dev.poolguard.benchmarks.load.Recorder.Sample;
 import dev.poolguard.test.PostgresServer;
 import dev.poolguard.test.PostgresServers;
@@ -41,6 +43,12 @@ import dev.poolguard.test.PostgresServers;
 public final class LoadHarness {
 
 	static final int MAX_CONNECTIONS = 100;
+
+	/**
+	 * max_connections of the side-by-side rounds' server: three pools of up to 50
+	 * connections at once, and the harness's own sessions.
+	 */
+	static final int SIDE_BY_SIDE_MAX_CONNECTIONS = 200;
 
 	/** PoolGuard's connection limit for (c): the demand, inside the budget; see configurations(). */
 	static final int TUNED_CONNECTION_LIMIT = 50;
@@ -75,6 +83,8 @@ public final class LoadHarness {
 						return rs.getString(1);
 					})));
 			Map<String, Configuration> configurations = configurations();
+			options.extraConfigurations().forEach((id, properties) -> configurations.put(id,
+					new Configuration(id, "(" + id + ") " + String.join(" ", properties), properties)));
 			Map<String, Object> configSummary = new LinkedHashMap<>();
 			configurations.forEach((id, c) -> configSummary.put(id, Map.of("label", c.label(), "properties", c.properties())));
 			summary.put("configurations", configSummary);
@@ -101,7 +111,16 @@ public final class LoadHarness {
 				return;
 			}
 			if (options.repeat() != null) {
-				repeated(options, server, configurations, scenarios, out, loadDir, running, started, startNanos);
+				if (options.sideBySide()) {
+					try (PostgresServer sideBySide = sideBySideServer()) {
+						writeRepeated(options.root().resolve("docs"), repeated(options, sideBySide, configurations,
+								scenarios, options.repeat(), out, loadDir, running));
+					}
+				}
+				else {
+					writeRepeated(options.root().resolve("docs"),
+							repeated(options, server, configurations, scenarios, options.repeat(), out, loadDir, running));
+				}
 				return;
 			}
 			Map<String, Run> runs = new LinkedHashMap<>();
@@ -141,6 +160,15 @@ public final class LoadHarness {
 				summary.put("maxWaitingSweepTable", Files.readString(sweepTable));
 			}
 
+			Map<String, Object> sideBySideRounds = null;
+			if (options.sideBySide()) {
+				try (PostgresServer sideBySide = sideBySideServer()) {
+					sideBySideRounds = repeated(options, sideBySide, configurations, scenarios,
+							Report.SIDE_BY_SIDE_SCENARIO, out, loadDir, running);
+				}
+				summary.put("sideBySide", sideBySideRounds);
+			}
+
 			if (options.physicalLimit()) {
 				Duration limitDuration = Duration.ofSeconds(options.quick() ? 10 : 30);
 				summary.put("physicalLimit", PhysicalLimit.run(server.host(), server.port(), server.username(),
@@ -159,6 +187,9 @@ public final class LoadHarness {
 			Files.copy(out.resolve("summary.json"), docs.resolve("benchmarks/summary.json"),
 					java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 			Report.markdown(summary, docs.resolve("benchmarks.md"));
+			if (sideBySideRounds != null) {
+				writeRepeated(docs, sideBySideRounds);
+			}
 			System.out.println("Regenerated docs/benchmarks.md and docs/benchmarks/*.png in "
 					+ summary.get("wallSeconds") + " s");
 		}
@@ -245,13 +276,33 @@ public final class LoadHarness {
 	private static Run runConfiguration(Options options, PostgresServer server, Configuration configuration,
 			List<Scenario> scenarios, Outage outage, Path out, Path dir, List<SampleApp> running) throws Exception {
 		System.out.println("=== " + configuration.label());
+		return run(options, server, List.of(configuration), scenarios, outage, out.resolve("gatling").resolve(configuration.id()),
+				dir, running);
+	}
+
+	/**
+	 * Starts the sample app once per configuration, in the order given, and runs the
+	 * scenarios against all of them at the same time (side by side) or, with one
+	 * configuration, against it alone.
+	 */
+	private static Run run(Options options, PostgresServer server, List<Configuration> configurations,
+			List<Scenario> scenarios, Outage outage, Path gatlingResults, Path dir, List<SampleApp> running)
+			throws Exception {
 		resetData(server);
 		String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres";
-		SampleApp app = SampleApp.start(options.jar(), jdbcUrl, server.username(), server.password(),
-				configuration.properties(), dir.resolve("app.log"));
-		running.add(app);
+		boolean alone = configurations.size() == 1;
+		List<SampleApp> apps = new ArrayList<>();
 		try {
-			LoadPlan.use(new LoadPlan(app.baseUrl(), scenarios, outage));
+			List<Target> targets = new ArrayList<>();
+			for (Configuration configuration : configurations) {
+				// One after the other: the first start migrates the database for the others.
+				SampleApp app = SampleApp.start(options.jar(), jdbcUrl, server.username(), server.password(),
+						configuration.properties(), dir.resolve(alone ? "app.log" : configuration.id() + "-app.log"));
+				apps.add(app);
+				running.add(app);
+				targets.add(new Target(alone ? "" : configuration.id(), app.baseUrl()));
+			}
+			LoadPlan.use(new LoadPlan(targets, scenarios, outage));
 			Recorder.drain();
 			boolean hasOutage = scenarios.stream().anyMatch(s -> s.name().equals("outage"));
 			AtomicLong stopCommandAt = new AtomicLong();
@@ -260,18 +311,19 @@ public final class LoadHarness {
 			Thread controller = hasOutage
 					? outageController(server, jdbcUrl, scenarios, outage, stopCommandAt, stoppedAt, acceptingAt)
 					: null;
-			String report = gatling(out.resolve("gatling").resolve(configuration.id()), configuration.label());
+			String report = gatling(gatlingResults, configurations.stream().map(Configuration::label)
+				.collect(Collectors.joining(" | ")));
 			if (controller != null) {
 				controller.interrupt();
 				controller.join(60_000);
 			}
 			List<Sample> samples = Recorder.drain();
 			writeCsv(dir.resolve("responses.csv"), samples);
-			return new Run(configuration, samples, stopCommandAt.get(), stoppedAt.get(), acceptingAt.get(), report);
+			return new Run(samples, stopCommandAt.get(), stoppedAt.get(), acceptingAt.get(), report);
 		}
 		finally {
-			app.close();
-			running.remove(app);
+			apps.forEach(SampleApp::close);
+			running.removeAll(apps);
 			if (!server.isRunning()) {
 				server.start();
 			}
@@ -349,57 +401,102 @@ public final class LoadHarness {
 	}
 
 	/**
-	 * One scenario run again and again, the configurations in a rotated order each round
-	 * (abc, bca, cab...), each from a fresh start of the sample app: what a single run
-	 * cannot tell, whether a p95 difference of a fraction of a millisecond is the
-	 * configuration or the moment it ran. It writes its own section of docs/benchmarks.md,
-	 * its chart and its figures; the rest of the report is left as it is.
+	 * One scenario run again and again, from a fresh start of the sample app each round:
+	 * what a single run cannot tell, whether a p95 difference of a fraction of a
+	 * millisecond is the configuration or the moment it ran. One after the other, the
+	 * configurations take turns in a rotated order (abc, bca, cab...). Side by side, every
+	 * round loads all of them at the same time, each with an equal share of the users, on
+	 * a server with room for all their pools: what the machine happens to do then (its
+	 * other tenants, a checkpoint) falls on every configuration alike.
+	 * @return the rounds' figures and (c) against the better of (a) and (b)
 	 */
-	private static void repeated(Options options, PostgresServer server, Map<String, Configuration> configurations,
-			List<Scenario> scenarios, Path out, Path loadDir, List<SampleApp> running, Instant started,
-			long startNanos) throws Exception {
-		String name = options.repeat();
+	private static Map<String, Object> repeated(Options options, PostgresServer server,
+			Map<String, Configuration> configurations, List<Scenario> scenarios, String name, Path out, Path loadDir,
+			List<SampleApp> running) throws Exception {
 		List<Scenario> plan = warmUpThen(scenarios, name);
 		if (plan.size() != 2 || name.equals("outage")) {
 			throw new IllegalArgumentException("--repeat takes one of baseline, peak, spike, endurance, business");
 		}
+		long startNanos = System.nanoTime();
+		Instant started = Instant.now();
 		Map<String, List<Map<String, Object>>> rounds = new LinkedHashMap<>();
 		options.configs().forEach((id) -> rounds.put(id, new ArrayList<>()));
 		List<String> order = new ArrayList<>(options.configs());
 		for (int round = 1; round <= options.rounds(); round++) {
-			for (String id : order) {
-				System.out.println("--- " + name + ", round " + round + " of " + options.rounds());
-				Run run = runConfiguration(options, server, configurations.get(id), plan, null, out,
-						loadDir.resolve("repeat-" + name + "-" + round + "-" + id), running);
+			Map<String, List<Sample>> measured = new LinkedHashMap<>();
+			if (options.sideBySide()) {
+				System.out.println("--- " + name + " side by side (" + String.join(", ", order) + "), round " + round
+						+ " of " + options.rounds());
+				Run run = run(options, server, order.stream().map(configurations::get).toList(), plan, null,
+						out.resolve("gatling").resolve("side-by-side-" + name),
+						loadDir.resolve("side-by-side-" + name + "-" + round), running);
+				order.forEach((id) -> measured.put(id, Analysis.of(run.samples(), Target.recordedAs(name, id))));
+			}
+			else {
+				for (String id : order) {
+					System.out.println("--- " + name + ", round " + round + " of " + options.rounds());
+					Run run = runConfiguration(options, server, configurations.get(id), plan, null, out,
+							loadDir.resolve("repeat-" + name + "-" + round + "-" + id), running);
+					measured.put(id, Analysis.of(run.samples(), name));
+				}
+			}
+			for (Map.Entry<String, List<Sample>> entry : measured.entrySet()) {
 				Map<String, Object> figures = new LinkedHashMap<>();
 				figures.put("round", round);
-				List<Sample> measured = Analysis.of(run.samples(), name);
-				figures.putAll(Analysis.scenario(measured));
+				figures.putAll(Analysis.scenario(entry.getValue()));
 				// Differences here are fractions of a millisecond: keep two decimals.
 				figures.put("p95Ms", Analysis.round(
-						Analysis.percentile(Analysis.latencies(Analysis.requests(measured)), 95), 2));
-				rounds.get(id).add(figures);
+						Analysis.percentile(Analysis.latencies(Analysis.requests(entry.getValue())), 95), 2));
+				rounds.get(entry.getKey()).add(figures);
 			}
 			Collections.rotate(order, -1);
 		}
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("scenario", name);
+		summary.put("sideBySide", options.sideBySide());
 		summary.put("mode", options.mode());
 		summary.put("startedAt", started.toString());
 		summary.put("rounds", options.rounds());
+		summary.put("users", plan.get(1).users());
+		summary.put("maxConnections", server.query("SHOW max_connections", (rs) -> {
+			rs.next();
+			return rs.getInt(1);
+		}));
 		Map<String, Object> labels = new LinkedHashMap<>();
 		options.configs().forEach((id) -> labels.put(id, configurations.get(id).label()));
 		summary.put("configurations", labels);
 		summary.put("results", rounds);
 		summary.put("comparison", Analysis.roundsComparison(rounds));
 		summary.put("wallSeconds", Math.round((System.nanoTime() - startNanos) / 1e9));
-		Path docs = options.root().resolve("docs");
-		Files.writeString(docs.resolve("benchmarks/repeated-" + name + ".json"), Json.write(summary));
-		Charts.rounds(docs.resolve("benchmarks/repeated-" + name + ".png"), name, labels, rounds);
-		Report.section(docs.resolve("benchmarks.md"), "repeated-" + name, "benchmarks/run.sh --repeat " + name,
-				Markdown.repeated(summary));
-		System.out.println("Wrote docs/benchmarks/repeated-" + name + ".json, its chart and its section of "
-				+ "docs/benchmarks.md in " + summary.get("wallSeconds") + " s");
+		return summary;
+	}
+
+	/** A server for the side-by-side rounds: all three pools at once need more than 100. */
+	private static PostgresServer sideBySideServer() {
+		return PostgresServers.dedicated(Map.of("max_connections", String.valueOf(SIDE_BY_SIDE_MAX_CONNECTIONS)));
+	}
+
+	/**
+	 * Writes a repeated scenario's figures, chart and section of docs/benchmarks.md; the
+	 * rest of the report is left as it is.
+	 */
+	private static void writeRepeated(Path docs, Map<String, Object> summary) throws IOException {
+		String name = "repeated-" + summary.get("scenario")
+				+ (Boolean.TRUE.equals(summary.get("sideBySide")) ? "-side-by-side" : "");
+		Files.writeString(docs.resolve("benchmarks/" + name + ".json"), Json.write(summary));
+		@SuppressWarnings("unchecked")
+		Map<String, List<Map<String, Object>>> rounds = (Map<String, List<Map<String, Object>>>) summary.get("results");
+		@SuppressWarnings("unchecked")
+		Map<String, Object> labels = (Map<String, Object>) summary.get("configurations");
+		Charts.rounds(docs.resolve("benchmarks/" + name + ".png"),
+				summary.get("scenario") + (Boolean.TRUE.equals(summary.get("sideBySide")) ? ", side by side" : ""), labels,
+				rounds);
+		String command = Boolean.TRUE.equals(summary.get("sideBySide"))
+				? "benchmarks/run.sh, or --repeat " + summary.get("scenario") + " --side-by-side"
+				: "benchmarks/run.sh --repeat " + summary.get("scenario");
+		Report.section(docs.resolve("benchmarks.md"), name, command, Markdown.repeated(summary, name));
+		System.out.println("Wrote docs/benchmarks/" + name + ".json, its chart and its section of docs/benchmarks.md in "
+				+ summary.get("wallSeconds") + " s");
 	}
 
 	/**
@@ -539,24 +636,33 @@ public final class LoadHarness {
 
 	}
 
-	record Run(Configuration configuration, List<Sample> samples, long stopCommandAt, long stoppedAt, long acceptingAt,
+	record Run(List<Sample> samples, long stopCommandAt, long stoppedAt, long acceptingAt,
 			String gatlingReport) {
 
 	}
 
+	/**
+	 * @param rounds rounds of {@code --repeat}, or of the full run's side-by-side business
+	 * rounds (0: none)
+	 * @param sideBySide whether the rounds load the configurations at the same time
+	 * @param extraConfigurations configurations to run besides (a), (b) and (c), by id: the
+	 * sample app's command-line properties ({@code --with d="--poolguard.x=y --spring.z=w"})
+	 */
 	record Options(Path root, Path jar, String mode, Duration endurance, boolean enduranceOnly, String repeat,
-			int rounds, List<String> configs, boolean physicalLimit, int limitThreads, List<Integer> maxWaitingSweep) {
+			int rounds, boolean sideBySide, List<String> configs, Map<String, List<String>> extraConfigurations,
+			boolean physicalLimit, int limitThreads, List<Integer> maxWaitingSweep) {
 
 		boolean quick() {
 			return this.mode.equals("quick");
 		}
 
 		Duration budget() {
+			long round = (quick() ? 1 : 3) * (this.sideBySide ? 1L : this.configs.size());
 			if (this.repeat != null) {
-				return Duration.ofMinutes((quick() ? 1 : 3) * (long) this.rounds * this.configs.size() + 5);
+				return Duration.ofMinutes(round * this.rounds + 5);
 			}
 			return Duration.ofMinutes(quick() ? 20 : 45).plus(this.endurance.multipliedBy(3))
-				.plus(Duration.ofMinutes(this.maxWaitingSweep.size() * 3L));
+				.plus(Duration.ofMinutes(this.maxWaitingSweep.size() * 3L + (this.sideBySide ? round * this.rounds : 0)));
 		}
 
 		static Options parse(String[] args) {
@@ -565,7 +671,9 @@ public final class LoadHarness {
 			Duration endurance = null;
 			boolean enduranceOnly = false;
 			String repeat = null;
-			int rounds = 5;
+			Integer rounds = null;
+			boolean sideBySide = false;
+			Map<String, List<String>> extra = new LinkedHashMap<>();
 			List<String> configs = List.of("a", "b", "c");
 			boolean physical = true;
 			int threads = 8;
@@ -577,6 +685,11 @@ public final class LoadHarness {
 					case "--endurance-only" -> enduranceOnly = true;
 					case "--repeat" -> repeat = args[++i];
 					case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+					case "--side-by-side" -> sideBySide = true;
+					case "--with" -> {
+						String[] definition = args[++i].split("=", 2);
+						extra.put(definition[0], Arrays.asList(definition[1].trim().split("\\s+")));
+					}
 					case "--configs" -> configs = args[++i].equals("none") ? List.of() : Arrays.asList(args[i].split(","));
 					case "--no-physical-limit" -> physical = false;
 					case "--limit-threads" -> threads = Integer.parseInt(args[++i]);
@@ -592,9 +705,18 @@ public final class LoadHarness {
 			if (sweep == null) {
 				sweep = List.of();
 			}
+			if (rounds == null) {
+				// 9 rounds: the fewest whose interval of the median difference leaves out the
+				// extreme round at each end and still covers 95 % (96 %).
+				rounds = (repeat == null && mode.equals("quick")) ? 0 : 9;
+			}
+			if (repeat == null) {
+				// The full run judges the business scenario's few-millisecond p95s side by side.
+				sideBySide = !enduranceOnly && rounds > 0 && configs.containsAll(List.of("a", "b", "c"));
+			}
 			Path jar = root.resolve("sample-app/target/poolguard-sample-app-0.1.0-SNAPSHOT.jar");
-			return new Options(root, jar, mode, endurance, enduranceOnly, repeat, rounds, configs, physical, threads,
-					sweep);
+			return new Options(root, jar, mode, endurance, enduranceOnly, repeat, rounds, sideBySide, configs, extra,
+					physical, threads, sweep);
 		}
 
 	}

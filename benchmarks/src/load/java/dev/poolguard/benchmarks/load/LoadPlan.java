@@ -4,16 +4,21 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What one Gatling run does against one configuration of the sample app: the scenarios of
- * seed 004 in order, sized for a quick, a full or a 30-minute-endurance run. The harness
- * sets it before it starts Gatling, which builds {@link LoadSimulation} in this JVM.
+ * What one Gatling run does: the scenarios of seed 004 in order, sized for a quick, a full
+ * or a 30-minute-endurance run, against one configuration of the sample app or, side by
+ * side, several at the same time. The harness sets it before it starts Gatling, which
+ * builds {@link LoadSimulation} in this JVM.
  *
- * @param baseUrl the sample app, on a loopback address
+ * @param targets the sample apps, on loopback addresses
  * @param scenarios the scenarios, run one after the other
  * @param outage the outage timing, when the run has an outage scenario
  * @author PoolGuard
  */
-record LoadPlan(String baseUrl, List<Scenario> scenarios, Outage outage) {
+record LoadPlan(List<Target> targets, List<Scenario> scenarios, Outage outage) {
+
+	static LoadPlan single(String baseUrl, List<Scenario> scenarios, Outage outage) {
+		return new LoadPlan(List.of(new Target("", baseUrl)), scenarios, outage);
+	}
 
 	private static volatile LoadPlan current;
 
@@ -85,6 +90,26 @@ record LoadPlan(String baseUrl, List<Scenario> scenarios, Outage outage) {
 	 */
 	record Scenario(String name, Kind kind, int from, int users, Duration rampUp, Duration hold,
 			int rampDownSeconds) {
+
+	}
+
+	/**
+	 * One sample app under load. Side by side, each target gets an equal share of every
+	 * scenario's users at the same time, so that the moment, and whatever else the machine
+	 * was doing then, is the same for all of them.
+	 * @param id the configuration's id, empty when it runs alone
+	 * @param baseUrl where it listens
+	 */
+	record Target(String id, String baseUrl) {
+
+		/** The name its responses are recorded under: the scenario's, then "@" and the id. */
+		String scenarioName(String scenario) {
+			return recordedAs(scenario, this.id);
+		}
+
+		static String recordedAs(String scenario, String id) {
+			return id.isEmpty() ? scenario : scenario + "@" + id;
+		}
 
 	}
 

@@ -16,16 +16,19 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.poolguard.benchmarks.load.LoadPlan.Scenario;
+import dev.poolguard.benchmarks.load.LoadPlan.Target;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ClosedInjectionStep;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 
 /**
- * Seed 004's load test against one configuration of the sample app, in Gatling's Java DSL:
- * the scenarios of the {@link LoadPlan}, one after the other, each a closed workload of
- * virtual users that send one request and think (like the seed's k6 virtual users).
+ * Seed 004's load test against the sample app, in Gatling's Java DSL: the scenarios of the
+ * {@link LoadPlan}, one after the other, each a closed workload of virtual users that send
+ * one request and think (like the seed's k6 virtual users). Side by side, every target
+ * runs them at the same time with its share of the users.
  *
  * <p>
  * The request mix. The sample's CRUD requests run two statements in a transaction and hold
@@ -60,33 +63,48 @@ public class LoadSimulation extends Simulation {
 
 	public LoadSimulation() {
 		LoadPlan plan = LoadPlan.current();
-		List<PopulationBuilder> populations = new ArrayList<>();
-		for (Scenario scenario : plan.scenarios()) {
-			ChainBuilder iteration = switch (scenario.kind()) {
-				case MIX -> mix(scenario.name());
-				case FLOW -> flow(scenario.name());
-			};
-			Duration hold = (scenario.hold() != null) ? scenario.hold() : plan.outage().total();
-			List<ClosedInjectionStep> steps = new ArrayList<>();
-			steps.add(rampConcurrentUsers(scenario.from()).to(scenario.users()).during(scenario.rampUp()));
-			steps.add(constantConcurrentUsers(scenario.users()).during(hold));
-			if (scenario.rampDownSeconds() > 0) {
-				steps.add(rampConcurrentUsers(scenario.users()).to(0).during(scenario.rampDownSeconds()));
-			}
-			populations.add(scenario(scenario.name()).exec(iteration).injectClosed(steps));
+		List<PopulationBuilder> targets = new ArrayList<>();
+		for (Target target : plan.targets()) {
+			targets.add(oneAfterAnother(plan, target));
 		}
-		// One after the other: a.andThen(b.andThen(c...)).
-		PopulationBuilder chain = populations.get(populations.size() - 1);
-		for (int i = populations.size() - 2; i >= 0; i--) {
-			chain = populations.get(i).andThen(chain);
-		}
-		setUp(chain).protocols(http.baseUrl(plan.baseUrl())
+		setUp(targets);
+	}
+
+	/**
+	 * The plan's scenarios against one target, a.andThen(b.andThen(c...)), with the
+	 * target's share of each scenario's users.
+	 */
+	private static PopulationBuilder oneAfterAnother(LoadPlan plan, Target target) {
+		HttpProtocolBuilder protocol = http.baseUrl(target.baseUrl())
 			.acceptHeader("application/json")
 			.contentTypeHeader("application/json")
 			// One pool of keep-alive connections for all users: a closed workload starts a
 			// new virtual user per iteration, and a connection each would exhaust ports.
 			.shareConnections()
-			.disableCaching());
+			.disableCaching();
+		int share = plan.targets().size();
+		List<PopulationBuilder> populations = new ArrayList<>();
+		for (Scenario scenario : plan.scenarios()) {
+			String name = target.scenarioName(scenario.name());
+			ChainBuilder iteration = switch (scenario.kind()) {
+				case MIX -> mix(name);
+				case FLOW -> flow(name);
+			};
+			int users = Math.max(1, scenario.users() / share);
+			Duration hold = (scenario.hold() != null) ? scenario.hold() : plan.outage().total();
+			List<ClosedInjectionStep> steps = new ArrayList<>();
+			steps.add(rampConcurrentUsers(scenario.from() / share).to(users).during(scenario.rampUp()));
+			steps.add(constantConcurrentUsers(users).during(hold));
+			if (scenario.rampDownSeconds() > 0) {
+				steps.add(rampConcurrentUsers(users).to(0).during(scenario.rampDownSeconds()));
+			}
+			populations.add(scenario(name).exec(iteration).injectClosed(steps).protocols(protocol));
+		}
+		PopulationBuilder chain = populations.get(populations.size() - 1);
+		for (int i = populations.size() - 2; i >= 0; i--) {
+			chain = populations.get(i).andThen(chain);
+		}
+		return chain;
 	}
 
 	private static ChainBuilder mix(String scenario) {
