@@ -445,8 +445,9 @@ public final class LoadHarness {
 				figures.put("round", round);
 				figures.putAll(Analysis.scenario(entry.getValue()));
 				// Differences here are fractions of a millisecond: keep two decimals.
-				figures.put("p95Ms", Analysis.round(
-						Analysis.percentile(Analysis.latencies(Analysis.requests(entry.getValue())), 95), 2));
+				double[] latencies = Analysis.latencies(Analysis.requests(entry.getValue()));
+				figures.put("p50Ms", Analysis.round(Analysis.percentile(latencies, 50), 2));
+				figures.put("p95Ms", Analysis.round(Analysis.percentile(latencies, 95), 2));
 				rounds.get(entry.getKey()).add(figures);
 			}
 			Collections.rotate(order, -1);

@@ -284,7 +284,7 @@ final class Markdown {
 			double rps = Analysis.median(rounds.stream().mapToDouble((r) -> num(map(r).get("throughputPerSecond"))).toArray());
 			double errors = rounds.stream().mapToDouble((r) -> num(map(r).get("errorRatePercent"))).max().orElse(0);
 			md.append("| " + labels.get(id) + " | " + p95s + " | " + n(map(comparison.get("medianP95Ms")).get(id), 2)
-					+ " | " + n(p50, 1) + " | " + n(rps, 1) + " | at most " + n(errors, 3) + " % |\n");
+					+ " | " + n(p50, 2) + " | " + n(rps, 1) + " | at most " + n(errors, 3) + " % |\n");
 		});
 		if (comparison.containsKey("verdict")) {
 			Object against = comparison.get("against");
