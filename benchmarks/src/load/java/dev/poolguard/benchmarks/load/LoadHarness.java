@@ -30,8 +30,9 @@ import dev.poolguard.test.PostgresServers;
 /**
  * The load harness behind {@code benchmarks/run.sh}: one PostgreSQL (max_connections 100),
  * the sample app's jar started once per configuration, seed 004's scenarios and an outage
- * through Gatling, the physical-limit comparison with pgbench, then summary.json, the PNG
- * charts and the generated sections of docs/benchmarks.md.
+ * through Gatling, the business flow in side-by-side rounds (on a second server, with room
+ * for every pool at once), the physical-limit comparison with pgbench, then summary.json,
+ * the PNG charts and the generated sections of docs/benchmarks.md.
  *
  * <p>
  * Every phase is bounded: Gatling's injection profiles end by themselves, requests time out
@@ -482,19 +483,18 @@ public final class LoadHarness {
 	 * rest of the report is left as it is.
 	 */
 	private static void writeRepeated(Path docs, Map<String, Object> summary) throws IOException {
-		String name = "repeated-" + summary.get("scenario")
-				+ (Boolean.TRUE.equals(summary.get("sideBySide")) ? "-side-by-side" : "");
+		String scenario = (String) summary.get("scenario");
+		boolean sideBySide = Boolean.TRUE.equals(summary.get("sideBySide"));
+		String name = "repeated-" + scenario + (sideBySide ? "-side-by-side" : "");
 		Files.writeString(docs.resolve("benchmarks/" + name + ".json"), Json.write(summary));
 		@SuppressWarnings("unchecked")
 		Map<String, List<Map<String, Object>>> rounds = (Map<String, List<Map<String, Object>>>) summary.get("results");
 		@SuppressWarnings("unchecked")
 		Map<String, Object> labels = (Map<String, Object>) summary.get("configurations");
-		Charts.rounds(docs.resolve("benchmarks/" + name + ".png"),
-				summary.get("scenario") + (Boolean.TRUE.equals(summary.get("sideBySide")) ? ", side by side" : ""), labels,
-				rounds);
-		String command = Boolean.TRUE.equals(summary.get("sideBySide"))
-				? "benchmarks/run.sh, or --repeat " + summary.get("scenario") + " --side-by-side"
-				: "benchmarks/run.sh --repeat " + summary.get("scenario");
+		Charts.rounds(docs.resolve("benchmarks/" + name + ".png"), scenario + (sideBySide ? ", side by side" : ""),
+				labels, rounds);
+		String command = sideBySide ? "benchmarks/run.sh, or --repeat " + scenario + " --side-by-side"
+				: "benchmarks/run.sh --repeat " + scenario;
 		Report.section(docs.resolve("benchmarks.md"), name, command, Markdown.repeated(summary, name));
 		System.out.println("Wrote docs/benchmarks/" + name + ".json, its chart and its section of docs/benchmarks.md in "
 				+ summary.get("wallSeconds") + " s");
