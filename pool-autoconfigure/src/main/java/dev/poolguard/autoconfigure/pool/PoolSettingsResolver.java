@@ -120,7 +120,6 @@ final class PoolSettingsResolver {
 		}
 		return switch (setting) {
 			case IDLE_TIMEOUT, KEEPALIVE_TIME -> Duration.ZERO;
-			case LEAK_DETECTION_THRESHOLD -> maxLifetime.minusSeconds(1);
 			default -> value;
 		};
 	}
