@@ -112,16 +112,8 @@ public final class LoadHarness {
 				return;
 			}
 			if (options.repeat() != null) {
-				if (options.sideBySide()) {
-					try (PostgresServer sideBySide = sideBySideServer()) {
-						writeRepeated(options.root().resolve("docs"), repeated(options, sideBySide, configurations,
-								scenarios, options.repeat(), out, loadDir, running));
-					}
-				}
-				else {
-					writeRepeated(options.root().resolve("docs"),
-							repeated(options, server, configurations, scenarios, options.repeat(), out, loadDir, running));
-				}
+				writeRepeated(options.root().resolve("docs"),
+						repeated(options, server, configurations, scenarios, options.repeat(), out, loadDir, running));
 				return;
 			}
 			Map<String, Run> runs = new LinkedHashMap<>();
@@ -163,10 +155,8 @@ public final class LoadHarness {
 
 			Map<String, Object> sideBySideRounds = null;
 			if (options.sideBySide()) {
-				try (PostgresServer sideBySide = sideBySideServer()) {
-					sideBySideRounds = repeated(options, sideBySide, configurations, scenarios,
-							Report.SIDE_BY_SIDE_SCENARIO, out, loadDir, running);
-				}
+				sideBySideRounds = repeated(options, server, configurations, scenarios, Report.SIDE_BY_SIDE_SCENARIO,
+						out, loadDir, running);
 				summary.put("sideBySide", sideBySideRounds);
 			}
 
@@ -409,9 +399,22 @@ public final class LoadHarness {
 	 * round loads all of them at the same time, each with an equal share of the users, on
 	 * a server with room for all their pools: what the machine happens to do then (its
 	 * other tenants, a checkpoint) falls on every configuration alike.
+	 * @param server the run's server; side by side, the rounds start one of their own
 	 * @return the rounds' figures and (c) against the better of (a) and (b)
 	 */
 	private static Map<String, Object> repeated(Options options, PostgresServer server,
+			Map<String, Configuration> configurations, List<Scenario> scenarios, String name, Path out, Path loadDir,
+			List<SampleApp> running) throws Exception {
+		if (!options.sideBySide()) {
+			return rounds(options, server, configurations, scenarios, name, out, loadDir, running);
+		}
+		try (PostgresServer roomForAllPools = PostgresServers
+			.dedicated(Map.of("max_connections", String.valueOf(SIDE_BY_SIDE_MAX_CONNECTIONS)))) {
+			return rounds(options, roomForAllPools, configurations, scenarios, name, out, loadDir, running);
+		}
+	}
+
+	private static Map<String, Object> rounds(Options options, PostgresServer server,
 			Map<String, Configuration> configurations, List<Scenario> scenarios, String name, Path out, Path loadDir,
 			List<SampleApp> running) throws Exception {
 		List<Scenario> plan = warmUpThen(scenarios, name);
@@ -471,11 +474,6 @@ public final class LoadHarness {
 		summary.put("comparison", Analysis.roundsComparison(rounds));
 		summary.put("wallSeconds", Math.round((System.nanoTime() - startNanos) / 1e9));
 		return summary;
-	}
-
-	/** A server for the side-by-side rounds: all three pools at once need more than 100. */
-	private static PostgresServer sideBySideServer() {
-		return PostgresServers.dedicated(Map.of("max_connections", String.valueOf(SIDE_BY_SIDE_MAX_CONNECTIONS)));
 	}
 
 	/**

@@ -16,10 +16,6 @@ import java.util.List;
  */
 record LoadPlan(List<Target> targets, List<Scenario> scenarios, Outage outage) {
 
-	static LoadPlan single(String baseUrl, List<Scenario> scenarios, Outage outage) {
-		return new LoadPlan(List.of(new Target("", baseUrl)), scenarios, outage);
-	}
-
 	private static volatile LoadPlan current;
 
 	static LoadPlan current() {
@@ -102,11 +98,10 @@ record LoadPlan(List<Target> targets, List<Scenario> scenarios, Outage outage) {
 	 */
 	record Target(String id, String baseUrl) {
 
-		/** The name its responses are recorded under: the scenario's, then "@" and the id. */
-		String scenarioName(String scenario) {
-			return recordedAs(scenario, this.id);
-		}
-
+		/**
+		 * The name a target's responses are recorded under: the scenario's, then "@" and
+		 * the target's id.
+		 */
 		static String recordedAs(String scenario, String id) {
 			return id.isEmpty() ? scenario : scenario + "@" + id;
 		}

@@ -85,7 +85,7 @@ public class LoadSimulation extends Simulation {
 		int share = plan.targets().size();
 		List<PopulationBuilder> populations = new ArrayList<>();
 		for (Scenario scenario : plan.scenarios()) {
-			String name = target.scenarioName(scenario.name());
+			String name = Target.recordedAs(scenario.name(), target.id());
 			ChainBuilder iteration = switch (scenario.kind()) {
 				case MIX -> mix(name);
 				case FLOW -> flow(name);

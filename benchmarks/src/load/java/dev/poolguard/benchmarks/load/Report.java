@@ -56,15 +56,12 @@ final class Report {
 		for (String scenario : SCENARIOS) {
 			String target = "(c) p95 no worse than the better of (a) and (b): " + scenario;
 			if (scenario.equals(SIDE_BY_SIDE_SCENARIO) && sideBySide.containsKey("verdict")) {
-				targets.add(target(target, sideBySide.get("verdict").equals("no worse"), String.format(Locale.ROOT,
-						"side by side, %d rounds: median (c) %.2f ms vs %.2f ms (%s): median difference %+.2f ms, "
-								+ "%.0f %% interval %+.2f to %+.2f ms, margin %.2f ms: %s",
-						((List<?>) sideBySide.get("differencesMs")).size(),
-						num(map(sideBySide.get("medianP95Ms")).get("c")),
-						num(map(sideBySide.get("medianP95Ms")).get(sideBySide.get("against"))), sideBySide.get("against"),
-						num(sideBySide.get("medianDifferenceMs")), num(sideBySide.get("confidencePercent")),
-						num(sideBySide.get("intervalLowMs")), num(sideBySide.get("intervalHighMs")),
-						num(sideBySide.get("marginMs")), sideBySide.get("verdict"))));
+				Object against = sideBySide.get("against");
+				targets.add(judged(target, String.format(Locale.ROOT,
+						"side by side, %d rounds: median (c) %.2f ms vs %.2f ms (%s): median difference %+.2f ms, %.0f %%",
+						((List<?>) sideBySide.get("differencesMs")).size(), num(map(sideBySide.get("medianP95Ms")).get("c")),
+						num(map(sideBySide.get("medianP95Ms")).get(against)), against,
+						num(sideBySide.get("medianDifferenceMs")), num(sideBySide.get("confidencePercent"))), sideBySide));
 				continue;
 			}
 			Map<String, Object> per = map(scenarios.get(scenario));
@@ -73,10 +70,8 @@ final class Report {
 				String against = (String) difference.get("against");
 				double c = num(map(per.get("c")).get("p95Ms"));
 				double better = num(map(per.get(against)).get("p95Ms"));
-				targets.add(target(target, difference.get("verdict").equals("no worse"), String.format(Locale.ROOT,
-						"(c) %.1f ms vs %.1f ms (%s): %+.1f ms, 95 %% bootstrap interval %+.2f to %+.2f ms, margin %.2f ms: %s",
-						c, better, against, c - better, num(difference.get("intervalLowMs")),
-						num(difference.get("intervalHighMs")), num(difference.get("marginMs")), difference.get("verdict"))));
+				targets.add(judged(target, String.format(Locale.ROOT, "(c) %.1f ms vs %.1f ms (%s): %+.1f ms, 95 %% bootstrap",
+						c, better, against, c - better), difference));
 			}
 		}
 		Map<String, Object> outage = map(map(map(scenarios.get("outage")).get("c")).get("outage"));
@@ -102,6 +97,16 @@ final class Report {
 							num(limit.get("pgbenchTps")), ratio)));
 		}
 		return targets;
+	}
+
+	/**
+	 * A p95 target, met when {@link Analysis#verdict} says no worse.
+	 * @param measured what was compared, up to the name of the interval
+	 */
+	private static Map<String, Object> judged(String name, String measured, Map<String, Object> verdict) {
+		return target(name, "no worse".equals(verdict.get("verdict")), measured + String.format(Locale.ROOT,
+				" interval %+.2f to %+.2f ms, margin %.2f ms: %s", num(verdict.get("intervalLowMs")),
+				num(verdict.get("intervalHighMs")), num(verdict.get("marginMs")), verdict.get("verdict")));
 	}
 
 	private static Map<String, Object> target(String name, boolean met, String figures) {
