@@ -10,7 +10,7 @@
 # Usage: benchmarks/run.sh [--quick] [--no-build] [harness options...]
 #   --quick                    short scenarios: under 10 minutes on 2 cores
 #   (default)                  the full run: longer scenarios, 3-minute endurance, and the
-#                              business flow in 9 side-by-side rounds (about 50 minutes)
+#                              business flow in 17 side-by-side rounds (about 60 minutes)
 #   --endurance-minutes M      endurance scenario of M minutes (seed 004's: 30; adds 3 x M)
 #   --endurance-only           only the endurance scenario (after a warm-up), with its own
 #                              section of docs/benchmarks.md, e.g. seed 004's 30 minutes:
@@ -24,7 +24,7 @@
 #                              --with d="--poolguard.connection-limit=50 --poolguard.socket-timeout=0"
 #                              (name it in --configs)
 #   --rounds N                 rounds of --repeat, or the full run's side-by-side rounds
-#                              (default 9; 0 skips them; --quick: 0)
+#                              (default 17; 0 skips them; --quick: 0)
 #   --configs a,b,c            the configurations to run
 #   --max-waiting-sweep 10,50  with --configs none: only the max-waiting sweep, at these values
 #   --limit-threads N          threads and connections of the physical-limit run (default 8)

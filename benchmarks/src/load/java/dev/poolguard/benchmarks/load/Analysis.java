@@ -240,7 +240,7 @@ final class Analysis {
 	 * (c)'s p95 against the better of (a) and (b) over repeated rounds. The better one is
 	 * the one with the lower median p95; then each round pairs (c) with it, and the
 	 * distribution-free interval of the median difference (order statistics of the
-	 * differences: 94 % with 5 rounds, 97 % with 6, 96 % with 9) is judged against the
+	 * differences: 94 % with 5 rounds, 96 % with 9, 95 % with 17) is judged against the
 	 * margin. With fewer than 5 rounds the verdict is undecided.
 	 * @param rounds per configuration, the figures of each round in order
 	 */

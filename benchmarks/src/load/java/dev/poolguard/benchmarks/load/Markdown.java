@@ -45,7 +45,7 @@ final class Markdown {
 				+ "PostgreSQL " + postgres.get("version") + " (`max_connections` " + postgres.get("maxConnections")
 				+ ", the test kit's embedded server), for three configurations of the same jar in the same run. "
 				+ "Regenerate this section, its charts and `benchmarks/target/summary.json` with\n\n"
-				+ "```bash\nbenchmarks/run.sh --quick      # under 10 minutes\nbenchmarks/run.sh              # the full run (about 50 minutes)\n"
+				+ "```bash\nbenchmarks/run.sh --quick      # under 10 minutes\nbenchmarks/run.sh              # the full run (about 60 minutes)\n"
 				+ "benchmarks/run.sh --endurance-minutes 30   # the full run with seed 004's 30-minute endurance\n```\n\n");
 		md.append("These figures: **" + summary.get("mode") + "** run of " + summary.get("startedAt") + ", "
 				+ summary.get("wallSeconds") + " s wall time, " + machine.get("availableProcessors")
