@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  *
  * @author PoolGuard
  */
-public class PoolGuardConfigurationException extends RuntimeException {
+public final class PoolGuardConfigurationException extends RuntimeException {
 
 	private final List<Problem> problems;
 

@@ -142,7 +142,7 @@ public class PoolGuardProperties {
 	/**
 	 * Name the connections show in pg_stat_activity (pgjdbc ApplicationName). Defaults to
 	 * spring.application.name, so the database administrator can tell whose connections
-	 * they are.
+	 * they are, and without it to a name of this process's own (app-pid-random).
 	 */
 	private String applicationName;
 
@@ -172,7 +172,8 @@ public class PoolGuardProperties {
 	private boolean verify = false;
 
 	/**
-	 * Largest number of threads allowed to wait for a connection at once; past it,
+	 * Largest number of callers allowed to wait at once, for a connection or between two
+	 * attempts of a retry, beyond those an idle connection serves at once; past it,
 	 * acquisition fails at once with PoolSaturatedException instead of queueing.
 	 * Queueing more requests than the pool can serve within pool-timeout only turns a
 	 * slow response into a timeout. 50 comes from the load benchmark: on a saturated pool

@@ -37,7 +37,7 @@ class SampleJarVerifyIT {
 		Run run = verify(server.jdbcUrl(), "10");
 		assertThat(run.exitCode()).as(run.output()).isZero();
 		assertThat(run.output()).contains("PoolGuard connection budget: OK")
-			.contains("poolguard.connection-limit 10 = 59 % of budget 17")
+			.contains("poolguard.connection-limit 10 = 63 % of budget 16")
 			.contains("PoolGuard verify: OK, exit code 0");
 		assertNoWebServerAndNoPassword(run);
 	}
@@ -48,8 +48,8 @@ class SampleJarVerifyIT {
 		assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
 		assertThat(run.output()).contains("PoolGuard connection budget: OVER")
 			.contains("max_connections 20 - superuser_reserved_connections 3")
-			.contains("poolguard.connection-limit 50 > budget 17")
-			.contains("Fix: Set poolguard.connection-limit=13 (at most 17)")
+			.contains("poolguard.connection-limit 50 > budget 16")
+			.contains("Fix: Set poolguard.connection-limit=12 (at most 16)")
 			.contains("PoolGuard verify: OVER, exit code 1");
 		assertNoWebServerAndNoPassword(run);
 	}

@@ -3,6 +3,7 @@ package dev.poolguard.autoconfigure.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -14,12 +15,12 @@ import dev.poolguard.autoconfigure.budget.BudgetVerdict;
 import dev.poolguard.autoconfigure.budget.ConnectionBudget;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.budget.SizingAdvisor;
+import dev.poolguard.autoconfigure.pool.TunedPool;
 import dev.poolguard.autoconfigure.pool.TunedPools;
-import dev.poolguard.autoconfigure.resilience.AcquisitionEvents;
-import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
+import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
-import dev.poolguard.autoconfigure.server.ServerObserver;
+import dev.poolguard.autoconfigure.server.ServerObservers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -30,8 +31,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -46,12 +48,8 @@ import org.springframework.context.annotation.Configuration;
 		PoolGuardBudgetAutoConfiguration.class })
 @ConditionalOnClass(HikariDataSource.class)
 @ConditionalOnBooleanProperty(name = "poolguard.enabled", matchIfMissing = true)
-@ConditionalOnBean(ServerObserver.class)
+@ConditionalOnBean({ TunedPools.class, ServerObservers.class })
 public final class PoolGuardActuatorAutoConfiguration {
-
-	static Supplier<HikariDataSource> pool(ObjectProvider<DataSource> dataSource) {
-		return () -> DataSourceUnwrapper.unwrap(dataSource.getIfAvailable(), HikariDataSource.class);
-	}
 
 	/**
 	 * The budget as the health component shows it: the verdict and the figures behind it.
@@ -94,11 +92,16 @@ public final class PoolGuardActuatorAutoConfiguration {
 		};
 	}
 
-	static Supplier<OptionalInt> budgetLimit(ObjectProvider<ConnectionBudget> budget) {
-		return () -> {
+	/**
+	 * What bounds a resize: the budget when it is known, else the server's limits read
+	 * now; nothing when neither can be read.
+	 */
+	static Function<TunedPool, OptionalInt> ceiling(ObjectProvider<ConnectionBudget> budget,
+			PoolGuardProperties properties) {
+		return (pool) -> {
 			ConnectionBudget connectionBudget = budget.getIfAvailable();
 			Integer limit = (connectionBudget != null) ? connectionBudget.report().connectionBudget() : null;
-			return (limit != null) ? OptionalInt.of(limit) : OptionalInt.empty();
+			return (limit != null) ? OptionalInt.of(limit) : ConnectionBudget.ceilingOf(pool, properties);
 		};
 	}
 
@@ -114,15 +117,29 @@ public final class PoolGuardActuatorAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("poolguard")
 	static class HealthConfiguration {
 
+		/**
+		 * One indicator per pool PoolGuard tuned, a composite of them for several, and
+		 * no {@code poolguard} component at all when the application's pools are not
+		 * PostgreSQL: the pools are created first, so that PoolGuard knows.
+		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "poolguardHealthIndicator")
-		PoolGuardHealthIndicator poolguardHealthIndicator(ObjectProvider<DataSource> dataSource,
-				ObjectProvider<AcquisitionResilience> resilience, ServerObserver server,
-				PoolGuardProperties properties, ObjectProvider<ConnectionBudget> budget) {
-			AcquisitionResilience instances = resilience.getIfAvailable();
-			return new PoolGuardHealthIndicator(pool(dataSource),
-					(instances != null) ? instances.circuitBreaker() : null, server,
-					properties.getHealth().getSaturationThreshold(), budgetSummary(budget));
+		HealthContributor poolguardHealthIndicator(ObjectProvider<DataSource> dataSources, TunedPools pools,
+				ServerObservers servers, PoolGuardProperties properties, ObjectProvider<ConnectionBudget> budget) {
+			dataSources.stream().forEach(DataSource::getClass);
+			Map<String, HealthContributor> indicators = new LinkedHashMap<>();
+			for (TunedPool pool : pools.all()) {
+				HikariDataSource dataSource = pool.dataSource();
+				indicators.put(pool.name(), new PoolGuardHealthIndicator(dataSource,
+						(dataSource instanceof GuardedHikariDataSource guarded) ? guarded.resilience().circuitBreaker()
+								: null,
+						servers.of(pool), properties.getHealth().getSaturationThreshold(), budgetSummary(budget)));
+			}
+			if (indicators.isEmpty()) {
+				return null;
+			}
+			return (indicators.size() == 1) ? indicators.values().iterator().next()
+					: CompositeHealthContributor.fromMap(indicators);
 		}
 
 	}
@@ -134,14 +151,11 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		PoolGuardEndpoint poolGuardEndpoint(ObjectProvider<DataSource> dataSource, TunedPools tunedPools,
-				ObjectProvider<AcquisitionResilience> resilience, ObjectProvider<AcquisitionEvents> events,
-				ServerObserver server, PoolGuardProperties properties, ObjectProvider<ConnectionBudget> budget,
-				ObjectProvider<SizingAdvisor> advisor) {
-			return new PoolGuardEndpoint(pool(dataSource), () -> tunedPools.settingsOf("dataSource"),
-					resilience.getIfAvailable(), events.getIfAvailable(), server,
-					properties.getHealth().getSaturationThreshold(), properties.getEndpoint().isResizeEnabled(),
-					budgetReport(budget, advisor), budgetLimit(budget));
+		PoolGuardEndpoint poolGuardEndpoint(TunedPools pools, ServerObservers servers, PoolGuardProperties properties,
+				ObjectProvider<ConnectionBudget> budget, ObjectProvider<SizingAdvisor> advisor) {
+			return new PoolGuardEndpoint(pools, servers, properties.getHealth().getSaturationThreshold(),
+					properties.getEndpoint().isResizeEnabled(), budgetReport(budget, advisor),
+					ceiling(budget, properties));
 		}
 
 	}

@@ -4,16 +4,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.poolguard.autoconfigure.pool.EffectivePoolSettings;
 import dev.poolguard.autoconfigure.pool.EffectiveSetting;
 import dev.poolguard.autoconfigure.pool.PoolStatistics;
+import dev.poolguard.autoconfigure.pool.TunedPool;
+import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.resilience.AcquisitionEvents;
 import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
+import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
 import dev.poolguard.autoconfigure.server.ServerObserver;
+import dev.poolguard.autoconfigure.server.ServerObservers;
 import dev.poolguard.autoconfigure.server.ServerSample;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -36,19 +40,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * @author PoolGuard
  */
 @Endpoint(id = "poolguard")
-public class PoolGuardEndpoint {
+public final class PoolGuardEndpoint {
 
 	private static final Log logger = LogFactory.getLog(PoolGuardEndpoint.class);
 
-	private final Supplier<HikariDataSource> pool;
+	private final TunedPools pools;
 
-	private final Supplier<EffectivePoolSettings> settings;
-
-	private final AcquisitionResilience resilience;
-
-	private final AcquisitionEvents events;
-
-	private final ServerObserver server;
+	private final ServerObservers servers;
 
 	private final double saturationThreshold;
 
@@ -56,44 +54,57 @@ public class PoolGuardEndpoint {
 
 	private final Supplier<Map<String, Object>> budget;
 
-	private final Supplier<OptionalInt> budgetLimit;
+	private final Function<TunedPool, OptionalInt> ceiling;
 
-	PoolGuardEndpoint(Supplier<HikariDataSource> pool, Supplier<EffectivePoolSettings> settings,
-			AcquisitionResilience resilience, AcquisitionEvents events, ServerObserver server,
-			double saturationThreshold, boolean resizeEnabled, Supplier<Map<String, Object>> budget,
-			Supplier<OptionalInt> budgetLimit) {
-		this.pool = pool;
-		this.settings = settings;
-		this.resilience = resilience;
-		this.events = events;
-		this.server = server;
+	PoolGuardEndpoint(TunedPools pools, ServerObservers servers, double saturationThreshold, boolean resizeEnabled,
+			Supplier<Map<String, Object>> budget, Function<TunedPool, OptionalInt> ceiling) {
+		this.pools = pools;
+		this.servers = servers;
 		this.saturationThreshold = saturationThreshold;
 		this.resizeEnabled = resizeEnabled;
 		this.budget = budget;
-		this.budgetLimit = budgetLimit;
+		this.ceiling = ceiling;
 	}
 
 	@ReadOperation
 	public Map<String, Object> poolguard() {
-		Map<String, Object> report = new LinkedHashMap<>();
-		HikariDataSource pool = this.pool.get();
-		if (pool != null) {
-			report.put("pool", PoolStatistics.of(pool).toMap(this.saturationThreshold));
+		List<TunedPool> all = this.pools.all();
+		if (all.isEmpty()) {
+			Map<String, Object> report = new LinkedHashMap<>();
+			report.put("guarded", false);
+			report.put("reason", "PoolGuard tuned no pool: the application has no PostgreSQL HikariCP pool");
+			return report;
 		}
-		report.put("configuration", configuration());
-		if (this.resilience != null) {
-			report.put("circuitBreaker", circuitBreaker(this.resilience.circuitBreaker()));
-			report.put("retry", retry(this.resilience.retry()));
-			report.put("maxWaiting", this.resilience.maxWaiting());
+		if (all.size() == 1) {
+			return report(all.get(0));
+		}
+		Map<String, Object> pools = new LinkedHashMap<>();
+		all.forEach((pool) -> pools.put(pool.name(), report(pool)));
+		return Map.of("pools", pools);
+	}
+
+	private Map<String, Object> report(TunedPool tuned) {
+		Map<String, Object> report = new LinkedHashMap<>();
+		HikariDataSource pool = tuned.dataSource();
+		report.put("pool", PoolStatistics.of(pool).toMap(this.saturationThreshold));
+		report.put("configuration", tuned.settings().all().stream().map(PoolGuardEndpoint::describe).toList());
+		AcquisitionEvents events = null;
+		if (pool instanceof GuardedHikariDataSource guarded) {
+			AcquisitionResilience resilience = guarded.resilience();
+			report.put("circuitBreaker", circuitBreaker(resilience.circuitBreaker()));
+			report.put("retry", retry(resilience.retry()));
+			report.put("maxWaiting", resilience.maxWaiting());
+			events = guarded.events();
 		}
 		report.put("budget", this.budget.get());
-		report.put("server", server());
-		report.put("events", (this.events != null) ? this.events.recent() : List.of());
+		report.put("server", server(this.servers.of(tuned)));
+		report.put("events", (events != null) ? events.recent() : List.of());
 		return report;
 	}
 
 	/**
-	 * Resizes the pool, within the connection budget.
+	 * Resizes the pool, within the connection budget, or within the server's limits when
+	 * the budget is not checked.
 	 * @param connectionLimit the new maximum size
 	 * @return the sizes before and after
 	 */
@@ -105,12 +116,21 @@ public class PoolGuardEndpoint {
 		if (connectionLimit < 1) {
 			throw refused("connectionLimit must be 1 or more, was " + connectionLimit + ".");
 		}
-		OptionalInt budget = this.budgetLimit.get();
-		if (budget.isPresent() && connectionLimit > budget.getAsInt()) {
-			throw refused("connectionLimit " + connectionLimit + " is over this instance's connection budget of "
-					+ budget.getAsInt() + " connections; see budget in /actuator/poolguard.");
+		List<TunedPool> all = this.pools.all();
+		if (all.size() != 1) {
+			throw refused("Resizing needs exactly one pool guarded by PoolGuard; there are " + all.size() + ".");
 		}
-		HikariConfigMXBean configuration = this.pool.get().getHikariConfigMXBean();
+		TunedPool tuned = all.get(0);
+		OptionalInt ceiling = this.ceiling.apply(tuned);
+		if (ceiling.isEmpty()) {
+			throw refused("connectionLimit " + connectionLimit + " cannot be checked against the server's limits, which "
+					+ "could not be read (see budget in /actuator/poolguard): refused rather than guessed.");
+		}
+		if (connectionLimit > ceiling.getAsInt()) {
+			throw refused("connectionLimit " + connectionLimit + " is over this instance's share of the server's "
+					+ "connections (" + ceiling.getAsInt() + "); see budget in /actuator/poolguard.");
+		}
+		HikariConfigMXBean configuration = tuned.dataSource().getHikariConfigMXBean();
 		int previous = configuration.getMaximumPoolSize();
 		boolean fixedSize = configuration.getMinimumIdle() == previous;
 		// Keep minimum-idle at or below the maximum at every step.
@@ -128,8 +148,8 @@ public class PoolGuardEndpoint {
 		}
 		String message = "connection-limit " + previous + " -> " + connectionLimit + " through /actuator/poolguard";
 		logger.info("PoolGuard resized the pool: " + message);
-		if (this.events != null) {
-			this.events.record("resized", message);
+		if (tuned.dataSource() instanceof GuardedHikariDataSource guarded) {
+			guarded.events().record("resized", message);
 		}
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("previousConnectionLimit", previous);
@@ -140,14 +160,6 @@ public class PoolGuardEndpoint {
 
 	private static InvalidEndpointRequestException refused(String reason) {
 		return new InvalidEndpointRequestException(reason, reason);
-	}
-
-	private List<Map<String, Object>> configuration() {
-		EffectivePoolSettings settings = this.settings.get();
-		if (settings == null) {
-			return List.of();
-		}
-		return settings.all().stream().map(PoolGuardEndpoint::describe).toList();
 	}
 
 	private static Map<String, Object> describe(EffectiveSetting setting) {
@@ -194,8 +206,8 @@ public class PoolGuardEndpoint {
 		return map;
 	}
 
-	private Map<String, Object> server() {
-		ServerSample sample = (this.server != null) ? this.server.lastSample() : null;
+	private static Map<String, Object> server(ServerObserver server) {
+		ServerSample sample = server.lastSample();
 		if (sample == null) {
 			return Map.of("sampled", false, "reason",
 					"no sample yet (or poolguard.server-metrics.enabled=false); samples are taken every poolguard.server-metrics.interval");

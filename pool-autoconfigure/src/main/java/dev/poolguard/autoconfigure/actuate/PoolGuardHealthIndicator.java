@@ -18,7 +18,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * never borrows a pooled connection, so an exhausted pool cannot make it hang or report
  * DOWN: it tells "pool busy" (UP, {@code saturated: true}) from "database gone" (DOWN),
  * and answers within a fraction of a second even when the network to the database is a
- * black hole.
+ * black hole. A server that refuses PoolGuard's probe because it is full is reachable:
+ * the component stays UP, with {@code serverFull: true}, while the pool works.
  *
  * @author PoolGuard
  */
@@ -27,7 +28,7 @@ final class PoolGuardHealthIndicator implements HealthIndicator {
 	/** Longest wait for the server's answer; the component answers well within 250 ms. */
 	static final Duration CHECK_BUDGET = Duration.ofMillis(150);
 
-	private final Supplier<HikariDataSource> pool;
+	private final HikariDataSource pool;
 
 	private final CircuitBreaker circuitBreaker;
 
@@ -37,7 +38,7 @@ final class PoolGuardHealthIndicator implements HealthIndicator {
 
 	private final Supplier<Map<String, Object>> budget;
 
-	PoolGuardHealthIndicator(Supplier<HikariDataSource> pool, CircuitBreaker circuitBreaker, ServerObserver server,
+	PoolGuardHealthIndicator(HikariDataSource pool, CircuitBreaker circuitBreaker, ServerObserver server,
 			double saturationThreshold, Supplier<Map<String, Object>> budget) {
 		this.pool = pool;
 		this.circuitBreaker = circuitBreaker;
@@ -53,10 +54,7 @@ final class PoolGuardHealthIndicator implements HealthIndicator {
 				&& (this.circuitBreaker.getState() == CircuitBreaker.State.OPEN
 						|| this.circuitBreaker.getState() == CircuitBreaker.State.FORCED_OPEN);
 		Health.Builder health = (database.isUnreachable() || breakerOpen) ? Health.down() : Health.up();
-		HikariDataSource pool = this.pool.get();
-		if (pool != null) {
-			health.withDetail("pool", PoolStatistics.of(pool).toMap(this.saturationThreshold));
-		}
+		health.withDetail("pool", PoolStatistics.of(this.pool).toMap(this.saturationThreshold));
 		if (this.circuitBreaker != null) {
 			Map<String, Object> breaker = new LinkedHashMap<>();
 			breaker.put("state", this.circuitBreaker.getState().name());
@@ -71,6 +69,11 @@ final class PoolGuardHealthIndicator implements HealthIndicator {
 	private static Map<String, Object> describe(ServerObserver.Reachability database) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("reachable", (database.reachable() != null) ? database.reachable() : "unknown");
+		if (database.full()) {
+			// It answered: it has no slot for one more connection, which only matters to
+			// the pool when the pool cannot work, and then the breaker says so.
+			details.put("serverFull", true);
+		}
 		if (database.error() != null) {
 			details.put("lastError", database.error());
 		}

@@ -27,10 +27,12 @@ final class BudgetMeterBinder implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		ConnectionBudget budget = this.budget.getIfAvailable();
-		if (budget == null) {
+		String pool = (budget != null) ? budget.poolName() : null;
+		if (pool == null) {
 			return;
 		}
 		Gauge.builder(METER_NAME, budget, BudgetMeterBinder::connections)
+			.tag("pool", pool)
 			.description("Connections this instance may open on the database server: its share of the server's limits")
 			.baseUnit("connections")
 			.strongReference(true)

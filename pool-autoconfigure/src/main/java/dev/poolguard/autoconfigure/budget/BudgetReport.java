@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  * budget = (min(max_connections - superuser_reserved_connections - reserved_connections,
  *               role CONNECTION LIMIT, database CONNECTION LIMIT)
  *           - poolguard.reserved-connections) / poolguard.instances
+ *          - 1 (PoolGuard's own side connection)
  * </pre>
  *
  * The verdict is {@link BudgetVerdict#OVER} above the budget, {@link BudgetVerdict#TIGHT}
@@ -90,7 +91,9 @@ public final class BudgetReport {
 			limitedBy = "the database's CONNECTION LIMIT";
 		}
 		int instances = Math.max(1, pool.instances());
-		int budget = Math.max(0, usable - pool.reservedConnections()) / instances;
+		// Each instance's own side connection (health probe, sampling, this check) takes
+		// a slot of its share while it is open.
+		int budget = Math.max(0, Math.max(0, usable - pool.reservedConnections()) / instances - SIDE_CONNECTIONS);
 		int limit = pool.connectionLimit();
 		BudgetVerdict verdict;
 		String reason;
@@ -130,7 +133,8 @@ public final class BudgetReport {
 						+ limitValue(limits.databaseConnectionLimit(), limits.superuser()) + ")",
 				"=", usable + " (" + limitedBy + " decides)"));
 		rows.add(new Row("budget", "(" + usable + " - poolguard.reserved-connections " + pool.reservedConnections()
-				+ ") / poolguard.instances " + pool.instances(), "=", budget + " per instance"));
+				+ ") / poolguard.instances " + pool.instances() + " - " + SIDE_CONNECTIONS + " PoolGuard side connection",
+				"=", budget + " per instance"));
 		rows.add(new Row("pool", poolExpression(pool, budget, verdict), ":", verdict.name()));
 
 		List<String> notes = new ArrayList<>();
@@ -152,6 +156,26 @@ public final class BudgetReport {
 		}
 		return new BudgetReport(verdict, reason, checkedAt, pool, limits, usable, limitedBy, budget, recommended, rows,
 				notes);
+	}
+
+	/**
+	 * A report for a server that refused PoolGuard's own connection because it is full.
+	 * @param pool the pool's side of the arithmetic
+	 * @param refusal what the server said
+	 * @param checkedAt when it said it
+	 * @return the report
+	 */
+	static BudgetReport full(Pool pool, String refusal, Instant checkedAt) {
+		String reason = "The server refused PoolGuard's own connection: " + refusal + ". It has no free slot for "
+				+ pool.connectionLimitProperty() + " " + pool.connectionLimit()
+				+ " connections: they will wait for other clients to leave, and time out.";
+		List<Row> rows = new ArrayList<>();
+		rows.add(new Row("server", pool.server(), null, null));
+		rows.add(new Row("pool", pool.connectionLimitProperty() + " " + pool.connectionLimit() + " > free slots 0",
+				":", BudgetVerdict.FULL.name()));
+		return new BudgetReport(BudgetVerdict.FULL, reason, checkedAt, pool, null, null, null, 0, null, rows,
+				List.of("Free connections on the server (other clients, idle sessions), or raise the limit that "
+						+ "decides (max_connections, the role's or the database's CONNECTION LIMIT)."));
 	}
 
 	/**
@@ -191,6 +215,9 @@ public final class BudgetReport {
 	private static long percent(int part, int whole) {
 		return Math.round(part * 100.0 / whole);
 	}
+
+	/** PoolGuard's own side connections per instance, counted in the budget. */
+	static final int SIDE_CONNECTIONS = 1;
 
 	/**
 	 * The verdict.
@@ -361,7 +388,9 @@ public final class BudgetReport {
 			.append(reservedConnections())
 			.append(") / instances ")
 			.append(instances())
-			.append(" = ")
+			.append(" - ")
+			.append(SIDE_CONNECTIONS)
+			.append(" PoolGuard side connection = ")
 			.append(this.connectionBudget)
 			.append("; other clients hold ")
 			.append(limits.otherClientConnections())

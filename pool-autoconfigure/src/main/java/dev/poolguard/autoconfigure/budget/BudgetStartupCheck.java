@@ -3,18 +3,24 @@ package dev.poolguard.autoconfigure.budget;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties.BudgetMode;
+import dev.poolguard.autoconfigure.pool.TunedPool;
+import dev.poolguard.autoconfigure.pool.TunedPools;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.Ordered;
 
 /**
- * Checks the connection budget once every singleton exists, so after the pool is
- * configured, and before the web server starts taking requests. With
- * {@code poolguard.budget.mode=fail} an {@link BudgetVerdict#OVER} verdict stops startup;
- * with {@code warn} it is logged as one warning line.
+ * Checks the connection budget as soon as PoolGuard has guarded the pool, before it
+ * starts: before the pool's minimum-idle connections, Flyway or any other early user can
+ * fill the server, so that the check's own connection finds the server as the pool will.
+ * With {@code poolguard.budget.mode=fail} an {@link BudgetVerdict#OVER} or
+ * {@link BudgetVerdict#FULL} verdict stops startup; with {@code warn} it is logged as one
+ * warning line.
  *
  * <p>
  * A database that is down does not hold startup: the check waits at most
@@ -25,7 +31,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  *
  * @author PoolGuard
  */
-final class BudgetStartupCheck implements SmartInitializingSingleton {
+final class BudgetStartupCheck implements BeanPostProcessor, Ordered {
 
 	private static final Log logger = LogFactory.getLog(BudgetStartupCheck.class);
 
@@ -34,24 +40,40 @@ final class BudgetStartupCheck implements SmartInitializingSingleton {
 
 	private final ObjectProvider<ConnectionBudget> budgets;
 
+	private final ObjectProvider<TunedPools> pools;
+
 	private final BudgetMode mode;
+
+	private final AtomicBoolean checked = new AtomicBoolean();
 
 	private final AtomicBoolean announced = new AtomicBoolean();
 
 	private volatile boolean startupDone;
 
-	BudgetStartupCheck(ObjectProvider<ConnectionBudget> budgets, BudgetMode mode) {
+	BudgetStartupCheck(ObjectProvider<ConnectionBudget> budgets, ObjectProvider<TunedPools> pools, BudgetMode mode) {
 		this.budgets = budgets;
+		this.pools = pools;
 		this.mode = mode;
 	}
 
 	@Override
-	public void afterSingletonsInstantiated() {
-		ConnectionBudget budget = this.budgets.getIfAvailable();
-		// Without a PostgreSQL pool PoolGuard has already said that it backs off.
-		if (budget != null && budget.applies()) {
-			check(budget);
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		if (isTunedPool(bean, beanName) && this.checked.compareAndSet(false, true)) {
+			ConnectionBudget budget = this.budgets.getIfAvailable();
+			if (budget != null && budget.applies()) {
+				check(budget);
+			}
 		}
+		return bean;
+	}
+
+	private boolean isTunedPool(Object bean, String beanName) {
+		if (!(bean instanceof HikariDataSource)) {
+			return false;
+		}
+		TunedPools pools = this.pools.getIfAvailable();
+		TunedPool pool = (pools != null) ? pools.get(beanName) : null;
+		return pool != null && pool.dataSource() == bean;
 	}
 
 	private void check(ConnectionBudget budget) {
@@ -69,7 +91,7 @@ final class BudgetStartupCheck implements SmartInitializingSingleton {
 		}
 		this.announced.set(true);
 		this.startupDone = true;
-		if (report.verdict() == BudgetVerdict.OVER && this.mode == BudgetMode.FAIL) {
+		if (report.verdict().isOverBudget() && this.mode == BudgetMode.FAIL) {
 			throw new ConnectionBudgetExceededException(report);
 		}
 		log(report, "");
@@ -77,19 +99,25 @@ final class BudgetStartupCheck implements SmartInitializingSingleton {
 
 	private void announceLater(BudgetReport report) {
 		if (this.startupDone && this.announced.compareAndSet(false, true)) {
-			log(report, (report.verdict() == BudgetVerdict.OVER && this.mode == BudgetMode.FAIL)
+			log(report, (report.verdict().isOverBudget() && this.mode == BudgetMode.FAIL)
 					? " Startup was not stopped (poolguard.budget.mode=fail) because the server could not be reached then."
 					: "");
 		}
 	}
 
 	private static void log(BudgetReport report, String suffix) {
-		if (report.verdict() == BudgetVerdict.OVER) {
+		if (report.verdict().isOverBudget()) {
 			logger.warn(report.summary() + suffix);
 		}
 		else {
 			logger.info(report.summary());
 		}
+	}
+
+	@Override
+	public int getOrder() {
+		// After the guarding post-processor has put PoolGuard's pool in place.
+		return Ordered.LOWEST_PRECEDENCE;
 	}
 
 }

@@ -35,7 +35,7 @@ final class BudgetVerification implements ApplicationListener<ApplicationStarted
 
 	/** Long enough for every timeout of the limits' connection to play out. */
 	static final Duration VERIFY_WAIT = Duration
-		.ofSeconds(ServerLimitsReader.CONNECT_TIMEOUT_SECONDS + 2L * ServerLimitsReader.READ_TIMEOUT_SECONDS + 1);
+		.ofSeconds(ServerLimitsReader.CONNECT_TIMEOUT_SECONDS + 2L * dev.poolguard.autoconfigure.pool.SideConnections.READ_TIMEOUT_SECONDS + 1);
 
 	private final ObjectProvider<ConnectionBudget> budget;
 

@@ -3,6 +3,7 @@ package dev.poolguard.autoconfigure.budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -15,8 +16,8 @@ import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
-import dev.poolguard.autoconfigure.pool.EffectivePoolSettings;
 import dev.poolguard.autoconfigure.pool.EffectiveSetting;
+import dev.poolguard.autoconfigure.pool.TunedPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -37,7 +38,7 @@ import org.springframework.beans.factory.DisposableBean;
  *
  * @author PoolGuard
  */
-public class ConnectionBudget implements DisposableBean {
+public final class ConnectionBudget implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(ConnectionBudget.class);
 
@@ -49,9 +50,7 @@ public class ConnectionBudget implements DisposableBean {
 
 	private static final String CONNECTION_LIMIT = PoolGuardProperties.PREFIX + ".connection-limit";
 
-	private final Supplier<HikariDataSource> pool;
-
-	private final Supplier<EffectivePoolSettings> settings;
+	private final Supplier<TunedPool> pool;
 
 	private final PoolGuardProperties properties;
 
@@ -77,22 +76,18 @@ public class ConnectionBudget implements DisposableBean {
 
 	/**
 	 * Creates a budget for a pool.
-	 * @param pool the pool to hold against the server, or a supplier of {@code null} when
-	 * there is none
-	 * @param settings the settings PoolGuard put in force on the pool, or a supplier of
-	 * {@code null} when PoolGuard did not tune it (it is not PostgreSQL)
+	 * @param pool the pool PoolGuard tuned, or a supplier of {@code null} when there is
+	 * none (the application's pool is not PostgreSQL)
 	 * @param properties PoolGuard's configuration, for {@code instances} and
 	 * {@code reserved-connections}
 	 */
-	public ConnectionBudget(Supplier<HikariDataSource> pool, Supplier<EffectivePoolSettings> settings,
-			PoolGuardProperties properties) {
-		this(pool, settings, properties, new ServerLimitsReader(), Clock.systemUTC());
+	public ConnectionBudget(Supplier<TunedPool> pool, PoolGuardProperties properties) {
+		this(pool, properties, new ServerLimitsReader(), Clock.systemUTC());
 	}
 
-	ConnectionBudget(Supplier<HikariDataSource> pool, Supplier<EffectivePoolSettings> settings,
-			PoolGuardProperties properties, ServerLimitsReader reader, Clock clock) {
+	ConnectionBudget(Supplier<TunedPool> pool, PoolGuardProperties properties, ServerLimitsReader reader,
+			Clock clock) {
 		this.pool = pool;
-		this.settings = settings;
 		this.properties = properties;
 		this.reader = reader;
 		this.clock = clock;
@@ -133,9 +128,6 @@ public class ConnectionBudget implements DisposableBean {
 	 * time (the read goes on in the background)
 	 */
 	BudgetReport check(Duration maxWait) {
-		// Resolve the pool on the caller's thread: with lazy initialization this creates
-		// it, and a configuration error stops the caller rather than a background thread.
-		this.pool.get();
 		CompletableFuture<Snapshot> check = startCheck();
 		try {
 			return report(check.get(maxWait.toMillis(), TimeUnit.MILLISECONDS));
@@ -159,7 +151,37 @@ public class ConnectionBudget implements DisposableBean {
 	 * @return whether the budget applies to this application
 	 */
 	boolean applies() {
-		return this.pool.get() != null && this.settings.get() != null;
+		return this.pool.get() != null;
+	}
+
+	/**
+	 * The most connections a pool may have by its server's limits, read now, whether or
+	 * not the budget is checked: what bounds a resize when {@code poolguard.budget.mode}
+	 * is {@code off}.
+	 * @param pool the pool
+	 * @param properties PoolGuard's configuration, for {@code instances} and
+	 * {@code reserved-connections}
+	 * @return the ceiling, or empty when the server's limits cannot be read
+	 */
+	public static OptionalInt ceilingOf(TunedPool pool, PoolGuardProperties properties) {
+		ConnectionBudget budget = new ConnectionBudget(() -> pool, properties);
+		try {
+			Snapshot snapshot = budget.read();
+			Integer ceiling = (snapshot.limits() != null) ? budget.report(snapshot).connectionBudget() : null;
+			return (ceiling != null) ? OptionalInt.of(ceiling) : OptionalInt.empty();
+		}
+		finally {
+			budget.destroy();
+		}
+	}
+
+	/**
+	 * The name of the pool the budget is about, as its metrics' {@code pool} tag.
+	 * @return the pool's name, or {@code null} when PoolGuard tuned no pool
+	 */
+	String poolName() {
+		TunedPool pool = this.pool.get();
+		return (pool != null) ? pool.dataSource().getPoolName() : null;
 	}
 
 	/**
@@ -246,19 +268,15 @@ public class ConnectionBudget implements DisposableBean {
 	}
 
 	private Snapshot read() {
-		HikariDataSource pool;
-		try {
-			pool = this.pool.get();
-		}
-		catch (RuntimeException ex) {
-			return new Snapshot(null, "the application's pool could not be created: " + ServerLimitsReader.describe(ex),
-					now(), true);
-		}
-		if (pool == null || this.settings.get() == null) {
+		TunedPool pool = this.pool.get();
+		if (pool == null) {
 			return notApplicable();
 		}
 		try {
-			return new Snapshot(this.reader.read(pool), null, now(), false);
+			return new Snapshot(this.reader.read(pool.sideConnections()), null, now(), false);
+		}
+		catch (ServerFullException ex) {
+			return new Snapshot(null, ServerLimitsReader.describe(ex), now(), false, true);
 		}
 		catch (Exception ex) {
 			return new Snapshot(null, "the server's limits could not be read: " + ServerLimitsReader.describe(ex), now(),
@@ -272,6 +290,9 @@ public class ConnectionBudget implements DisposableBean {
 
 	private BudgetReport report(Snapshot snapshot) {
 		BudgetReport.Pool pool = poolSide();
+		if (snapshot.full()) {
+			return BudgetReport.full(pool, snapshot.failure(), snapshot.checkedAt());
+		}
 		if (snapshot.limits() == null) {
 			String reason = snapshot.failure();
 			return BudgetReport.unknown(pool, Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ".",
@@ -281,12 +302,13 @@ public class ConnectionBudget implements DisposableBean {
 	}
 
 	private BudgetReport.Pool poolSide() {
-		HikariDataSource pool = this.pool.get();
-		EffectivePoolSettings settings = this.settings.get();
+		TunedPool tuned = this.pool.get();
+		HikariDataSource pool = (tuned != null) ? tuned.dataSource() : null;
 		int connectionLimit = (pool != null) ? pool.getMaximumPoolSize() : this.properties.getConnectionLimit();
 		String property = CONNECTION_LIMIT;
-		if (settings != null) {
-			EffectiveSetting setting = settings.all()
+		if (tuned != null) {
+			EffectiveSetting setting = tuned.settings()
+				.all()
 				.stream()
 				.filter((candidate) -> CONNECTION_LIMIT.equals(candidate.property()))
 				.findFirst()
@@ -329,8 +351,13 @@ public class ConnectionBudget implements DisposableBean {
 	 * @param failure why not
 	 * @param checkedAt when
 	 * @param permanent whether reading again cannot help
+	 * @param full whether the server refused the connection because it is full
 	 */
-	private record Snapshot(ServerLimits limits, String failure, Instant checkedAt, boolean permanent) {
+	private record Snapshot(ServerLimits limits, String failure, Instant checkedAt, boolean permanent, boolean full) {
+
+		Snapshot(ServerLimits limits, String failure, Instant checkedAt, boolean permanent) {
+			this(limits, failure, checkedAt, permanent, false);
+		}
 
 	}
 

@@ -2,11 +2,11 @@ package dev.poolguard.autoconfigure.budget;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
-import dev.poolguard.autoconfigure.pool.EffectivePoolSettings;
+import dev.poolguard.autoconfigure.PoolGuardProperties.BudgetMode;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
+import dev.poolguard.autoconfigure.pool.TunedPool;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,11 +19,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.DataSourceUnwrapper;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -46,28 +47,25 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(PoolGuardProperties.class)
 public final class PoolGuardBudgetAutoConfiguration {
 
-	/**
-	 * The bean name under which Spring Boot defines its pool, and under which PoolGuard
-	 * records the settings it tuned.
-	 */
-	private static final String DATA_SOURCE_BEAN_NAME = "dataSource";
-
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnSingleCandidate(DataSource.class)
 	@Conditional(BudgetCheckCondition.class)
-	ConnectionBudget poolGuardConnectionBudget(ObjectProvider<DataSource> dataSource,
-			ObjectProvider<TunedPools> tunedPools, PoolGuardProperties properties) {
-		return new ConnectionBudget(() -> pool(dataSource), () -> settings(tunedPools), properties);
+	ConnectionBudget poolGuardConnectionBudget(ObjectProvider<TunedPools> tunedPools, PoolGuardProperties properties) {
+		return new ConnectionBudget(() -> pool(tunedPools), properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(BudgetCheckCondition.class)
 	@ConditionalOnBooleanProperty(name = "poolguard.verify", havingValue = false, matchIfMissing = true)
-	BudgetStartupCheck poolGuardBudgetStartupCheck(ObjectProvider<ConnectionBudget> budget,
-			PoolGuardProperties properties) {
-		return new BudgetStartupCheck(budget, properties.getBudget().getMode());
+	static BudgetStartupCheck poolGuardBudgetStartupCheck(ObjectProvider<ConnectionBudget> budget,
+			ObjectProvider<TunedPools> tunedPools, Environment environment) {
+		// A post-processor is made before configuration properties are bound.
+		BudgetMode mode = Binder.get(environment)
+			.bind("poolguard.budget.mode", BudgetMode.class)
+			.orElse(new PoolGuardProperties().getBudget().getMode());
+		return new BudgetStartupCheck(budget, tunedPools, mode);
 	}
 
 	@Bean
@@ -78,15 +76,16 @@ public final class PoolGuardBudgetAutoConfiguration {
 		return new BudgetVerification(budget, properties);
 	}
 
-	static HikariDataSource pool(ObjectProvider<DataSource> dataSource) {
-		DataSource candidate = dataSource.getIfUnique();
-		return (candidate != null) ? DataSourceUnwrapper.unwrap(candidate, HikariConfigMXBean.class, HikariDataSource.class)
-				: null;
+	/**
+	 * The pool the budget holds against its server: the one PoolGuard tuned.
+	 */
+	static TunedPool pool(ObjectProvider<TunedPools> tunedPools) {
+		TunedPools pools = tunedPools.getIfAvailable();
+		return (pools != null && !pools.isEmpty()) ? pools.all().get(0) : null;
 	}
 
-	private static EffectivePoolSettings settings(ObjectProvider<TunedPools> tunedPools) {
-		TunedPools pools = tunedPools.getIfAvailable();
-		return (pools != null) ? pools.settingsOf(DATA_SOURCE_BEAN_NAME) : null;
+	private static HikariDataSource dataSourceOf(TunedPool pool) {
+		return (pool != null) ? pool.dataSource() : null;
 	}
 
 	/**
@@ -114,9 +113,9 @@ public final class PoolGuardBudgetAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnSingleCandidate(DataSource.class)
-		SizingAdvisor poolGuardSizingAdvisor(MeterRegistry registry, ObjectProvider<DataSource> dataSource,
+		SizingAdvisor poolGuardSizingAdvisor(MeterRegistry registry, ObjectProvider<TunedPools> tunedPools,
 				ObjectProvider<ConnectionBudget> budget, PoolGuardProperties properties) {
-			return new SizingAdvisor(registry, () -> pool(dataSource),
+			return new SizingAdvisor(registry, () -> dataSourceOf(pool(tunedPools)),
 					() -> budget.stream().findFirst().map(ConnectionBudget::report).orElse(null),
 					properties.getBudget().getAdviceWindow());
 		}

@@ -1,42 +1,33 @@
 package dev.poolguard.autoconfigure.budget;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
-import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Pattern;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.util.DriverDataSource;
 import dev.poolguard.autoconfigure.PoolGuardSanitizer;
+import dev.poolguard.autoconfigure.pool.SideConnections;
 
 /**
- * Reads a PostgreSQL server's connection limits over a connection of its own, never one
- * of the pool's: the pool may be the very thing that is exhausted. The connection carries
- * the pool's URL, credentials and driver properties (TLS settings, application name), but
- * short timeouts of its own, so a server that does not answer costs seconds, not the
- * pool's timeouts.
+ * Reads a PostgreSQL server's connection limits over one of PoolGuard's side
+ * connections, never one of the pool's: the pool may be the very thing that is
+ * exhausted. A server that refuses the side connection because it is full tells that
+ * much: {@link ServerFullException}.
  *
  * @author PoolGuard
  */
 final class ServerLimitsReader {
 
 	/** Seconds to open the TCP connection. */
-	static final int CONNECT_TIMEOUT_SECONDS = 2;
-
-	/** Seconds for the whole login, and for any one read from the socket. */
-	static final int READ_TIMEOUT_SECONDS = 3;
+	static final int CONNECT_TIMEOUT_SECONDS = SideConnections.CONNECT_TIMEOUT_SECONDS;
 
 	private static final String STATEMENT_TIMEOUT = "1s";
 
-	private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&\\s,;]*");
+	private static final String TOO_MANY_CONNECTIONS = "53300";
 
-	// Settings in the URL's query string win over driver properties in pgjdbc: they are
-	// dropped so that the short timeouts above hold.
-	private static final Set<String> TIMEOUT_PARAMETERS = Set.of("connecttimeout", "sockettimeout", "logintimeout");
+	private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&\\s,;]*");
 
 	private static final String LIMITS = """
 			SELECT current_setting('server_version'),
@@ -49,12 +40,15 @@ final class ServerLimitsReader {
 			WHERE r.rolname = session_user AND d.datname = current_database()
 			""";
 
-	// Client backends other than this one. Without pg_read_all_stats a role sees other
-	// roles' sessions with backend_type NULL; those with a database and a user are
-	// client sessions (server processes such as the checkpointer have neither).
+	// Client backends other than this one: the application's pool connections, and
+	// everybody else's but PoolGuard's own side connections, which the budget counts
+	// apart. Without pg_read_all_stats a role sees other roles' sessions with
+	// backend_type NULL; those with a database and a user are client sessions (server
+	// processes such as the checkpointer have neither).
 	private static final String CONNECTIONS = """
-			SELECT count(*) FILTER (WHERE application_name = current_setting('application_name')),
-			       count(*) FILTER (WHERE application_name IS DISTINCT FROM current_setting('application_name'))
+			SELECT count(*) FILTER (WHERE application_name = ?),
+			       count(*) FILTER (WHERE application_name IS DISTINCT FROM ?
+			                          AND application_name IS DISTINCT FROM current_setting('application_name'))
 			FROM pg_stat_activity
 			WHERE pid <> pg_backend_pid()
 			  AND (backend_type = 'client backend'
@@ -62,37 +56,35 @@ final class ServerLimitsReader {
 			""";
 
 	/**
-	 * Reads the limits of the server the pool connects to.
-	 * @param pool the pool, for its URL, credentials and driver properties
+	 * Reads the limits of the server a pool connects to.
+	 * @param connections the pool's side connections
 	 * @return the server's limits
+	 * @throws ServerFullException when the server refused the connection because it is
+	 * full
 	 * @throws SQLException when the server cannot be reached or does not answer in time
 	 */
-	ServerLimits read(HikariConfig pool) throws SQLException {
-		Properties properties = new Properties();
-		pool.getDataSourceProperties().forEach((key, value) -> {
-			if (!TIMEOUT_PARAMETERS.contains(String.valueOf(key).toLowerCase(Locale.ROOT))) {
-				properties.setProperty(String.valueOf(key), String.valueOf(value));
-			}
-		});
-		properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-		properties.setProperty("loginTimeout", String.valueOf(READ_TIMEOUT_SECONDS));
-		properties.setProperty("socketTimeout", String.valueOf(READ_TIMEOUT_SECONDS));
-		DriverDataSource driver = new DriverDataSource(withoutTimeouts(pool.getJdbcUrl()), pool.getDriverClassName(),
-				properties, pool.getUsername(), pool.getPassword());
-		try (Connection connection = driver.getConnection()) {
+	ServerLimits read(SideConnections connections) throws SQLException {
+		try (Connection connection = connections.open()) {
 			connection.setAutoCommit(false);
 			try (Statement statement = connection.createStatement()) {
 				// SET LOCAL ends with the transaction, so it also holds behind a PgBouncer in
 				// transaction mode without leaking into another client's session.
 				statement.execute("SET LOCAL statement_timeout = '" + STATEMENT_TIMEOUT + "'");
-				ServerLimits limits = read(statement);
+				ServerLimits limits = read(statement, connection, connections.applicationName());
 				connection.rollback();
 				return limits;
 			}
 		}
+		catch (SQLException ex) {
+			if (TOO_MANY_CONNECTIONS.equals(ex.getSQLState())) {
+				throw new ServerFullException(ex);
+			}
+			throw ex;
+		}
 	}
 
-	private static ServerLimits read(Statement statement) throws SQLException {
+	private static ServerLimits read(Statement statement, Connection connection, String applicationName)
+			throws SQLException {
 		String version;
 		int maxConnections;
 		int superuserReserved;
@@ -117,10 +109,14 @@ final class ServerLimitsReader {
 			database = result.getString(8);
 			databaseLimit = result.getInt(9);
 		}
-		try (ResultSet result = statement.executeQuery(CONNECTIONS)) {
-			result.next();
-			return new ServerLimits(shortVersion(version), maxConnections, superuserReserved, reserved, role, superuser,
-					roleLimit, database, databaseLimit, result.getInt(1), result.getInt(2));
+		try (PreparedStatement connections = connection.prepareStatement(CONNECTIONS)) {
+			connections.setString(1, applicationName);
+			connections.setString(2, applicationName);
+			try (ResultSet result = connections.executeQuery()) {
+				result.next();
+				return new ServerLimits(shortVersion(version), maxConnections, superuserReserved, reserved, role,
+						superuser, roleLimit, database, databaseLimit, result.getInt(1), result.getInt(2));
+			}
 		}
 	}
 
@@ -128,22 +124,6 @@ final class ServerLimitsReader {
 	private static String shortVersion(String version) {
 		int space = version.indexOf(' ');
 		return (space < 0) ? version : version.substring(0, space);
-	}
-
-	static String withoutTimeouts(String jdbcUrl) {
-		int query = jdbcUrl.indexOf('?');
-		if (query < 0) {
-			return jdbcUrl;
-		}
-		StringBuilder kept = new StringBuilder();
-		for (String parameter : jdbcUrl.substring(query + 1).split("&")) {
-			int equals = parameter.indexOf('=');
-			String name = (equals < 0) ? parameter : parameter.substring(0, equals);
-			if (!parameter.isEmpty() && !TIMEOUT_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
-				kept.append((kept.length() == 0) ? "" : "&").append(parameter);
-			}
-		}
-		return jdbcUrl.substring(0, query) + ((kept.length() > 0) ? "?" + kept : "");
 	}
 
 	/**

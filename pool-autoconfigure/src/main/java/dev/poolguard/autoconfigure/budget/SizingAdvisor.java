@@ -29,7 +29,7 @@ import org.springframework.context.SmartLifecycle;
  *
  * @author PoolGuard
  */
-public class SizingAdvisor implements SmartLifecycle {
+public final class SizingAdvisor implements SmartLifecycle {
 
 	private static final Duration MIN_TICK = Duration.ofMillis(100);
 

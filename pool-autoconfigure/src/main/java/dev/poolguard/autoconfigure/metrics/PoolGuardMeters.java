@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.pool.PoolStatistics;
+import dev.poolguard.autoconfigure.pool.TunedPool;
+import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.server.ServerObserver;
+import dev.poolguard.autoconfigure.server.ServerObservers;
 import dev.poolguard.autoconfigure.server.ServerSample;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +19,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * The gauges of a pool and of its server: {@code poolguard.pool.utilization},
  * {@code poolguard.server.connections} (by {@code state} and {@code client}: this
- * application's or others') and {@code poolguard.server.max.connections}. Server gauges
+ * application's pool, PoolGuard's own side connections, or others') and {@code poolguard.server.max.connections}. Server gauges
  * read the last sample of the {@link ServerObserver} and are NaN until the first one.
  *
  * @author PoolGuard
@@ -28,32 +30,39 @@ final class PoolGuardMeters implements MeterBinder {
 	static final List<String> STATES = List.of("active", "idle", "idle_in_transaction", "idle_in_transaction_aborted",
 			"fastpath_function_call", "disabled", "unknown");
 
-	private final Supplier<HikariDataSource> pool;
+	private final TunedPools pools;
 
-	private final ServerObserver server;
+	private final ServerObservers servers;
 
-	PoolGuardMeters(Supplier<HikariDataSource> pool, ServerObserver server) {
-		this.pool = pool;
-		this.server = server;
+	PoolGuardMeters(TunedPools pools, ServerObservers servers) {
+		this.pools = pools;
+		this.servers = servers;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		HikariDataSource pool = this.pool.get();
-		if (pool == null) {
-			return;
+		// Bound once every singleton exists: every pool PoolGuard tunes is known, and a
+		// pool it did not tune gets no meter of PoolGuard's.
+		for (TunedPool pool : this.pools.all()) {
+			bindTo(registry, pool.dataSource(), this.servers.of(pool));
 		}
+	}
+
+	private void bindTo(MeterRegistry registry, HikariDataSource pool, ServerObserver server) {
 		String poolName = pool.getPoolName();
 		Gauge.builder("poolguard.pool.utilization", pool, (source) -> PoolStatistics.of(source).utilization())
 			.description("Share of the pool's connections lent out, from 0 to 1")
 			.tag("pool", poolName)
 			.register(registry);
-		for (String client : List.of("application", "other")) {
-			Function<ServerSample, Map<String, Long>> connections = client.equals("application")
-					? ServerSample::application : ServerSample::others;
+		for (String client : List.of("application", "poolguard", "other")) {
+			Function<ServerSample, Map<String, Long>> connections = switch (client) {
+				case "application" -> ServerSample::application;
+				case "poolguard" -> ServerSample::poolGuard;
+				default -> ServerSample::others;
+			};
 			for (String state : STATES) {
-				Gauge.builder("poolguard.server.connections", this.server,
-						(server) -> count(server.lastSample(), connections, state))
+				Gauge.builder("poolguard.server.connections", server,
+						(observer) -> count(observer.lastSample(), connections, state))
 					.description("Client connections on the database server, from pg_stat_activity")
 					.tag("pool", poolName)
 					.tag("client", client)
@@ -61,8 +70,8 @@ final class PoolGuardMeters implements MeterBinder {
 					.register(registry);
 			}
 		}
-		Gauge.builder("poolguard.server.max.connections", this.server,
-				(server) -> (server.lastSample() != null) ? server.lastSample().maxConnections() : Double.NaN)
+		Gauge.builder("poolguard.server.max.connections", server,
+				(observer) -> (observer.lastSample() != null) ? observer.lastSample().maxConnections() : Double.NaN)
 			.description("The database server's max_connections")
 			.tag("pool", poolName)
 			.register(registry);

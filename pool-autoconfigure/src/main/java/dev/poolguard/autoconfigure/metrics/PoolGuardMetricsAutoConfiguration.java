@@ -1,18 +1,17 @@
 package dev.poolguard.autoconfigure.metrics;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.pool.TunedPool;
+import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.resilience.AcquisitionObserverFactory;
 import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
+import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
-import dev.poolguard.autoconfigure.server.ServerObserver;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.poolguard.autoconfigure.server.ServerObservers;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
-import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -23,7 +22,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -48,11 +46,10 @@ public final class PoolGuardMetricsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(ServerObserver.class)
+	@ConditionalOnBean({ TunedPools.class, ServerObservers.class })
 	@ConditionalOnMissingBean(name = "poolGuardMeters")
-	MeterBinder poolGuardMeters(ObjectProvider<DataSource> dataSource, ServerObserver server) {
-		return new PoolGuardMeters(() -> DataSourceUnwrapper.unwrap(dataSource.getIfAvailable(), HikariDataSource.class),
-				server);
+	MeterBinder poolGuardMeters(TunedPools pools, ServerObservers servers) {
+		return new PoolGuardMeters(pools, servers);
 	}
 
 	/**
@@ -62,28 +59,34 @@ public final class PoolGuardMetricsAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(TaggedCircuitBreakerMetrics.class)
-	@ConditionalOnBean(AcquisitionResilience.class)
+	@ConditionalOnBean(TunedPools.class)
 	static class Resilience4jMetricsConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "poolGuardResilience4jMeters")
-		MeterBinder poolGuardResilience4jMeters(AcquisitionResilience resilience,
-				ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<RetryRegistry> retries) {
+		MeterBinder poolGuardResilience4jMeters(TunedPools pools, ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
+				ObjectProvider<RetryRegistry> retries) {
 			return (registry) -> {
-				CircuitBreaker breaker = resilience.circuitBreaker();
-				if (breaker != null && circuitBreakers.getIfAvailable() == null) {
-					CircuitBreakerRegistry own = CircuitBreakerRegistry.ofDefaults();
-					own.circuitBreaker(breaker.getName());
-					own.replace(breaker.getName(), breaker);
-					TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(own).bindTo(registry);
+				// Instances of the application's own registries are bound by
+				// resilience4j-spring-boot4; PoolGuard binds those it made itself.
+				CircuitBreakerRegistry ownBreakers = CircuitBreakerRegistry.ofDefaults();
+				RetryRegistry ownRetries = RetryRegistry.ofDefaults();
+				for (TunedPool pool : pools.all()) {
+					if (!(pool.dataSource() instanceof GuardedHikariDataSource guarded)) {
+						continue;
+					}
+					AcquisitionResilience resilience = guarded.resilience();
+					if (resilience.circuitBreaker() != null && circuitBreakers.getIfAvailable() == null) {
+						ownBreakers.circuitBreaker(resilience.circuitBreaker().getName());
+						ownBreakers.replace(resilience.circuitBreaker().getName(), resilience.circuitBreaker());
+					}
+					if (resilience.retry() != null && retries.getIfAvailable() == null) {
+						ownRetries.retry(resilience.retry().getName());
+						ownRetries.replace(resilience.retry().getName(), resilience.retry());
+					}
 				}
-				Retry retry = resilience.retry();
-				if (retry != null && retries.getIfAvailable() == null) {
-					RetryRegistry own = RetryRegistry.ofDefaults();
-					own.retry(retry.getName());
-					own.replace(retry.getName(), retry);
-					TaggedRetryMetrics.ofRetryRegistry(own).bindTo(registry);
-				}
+				TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(ownBreakers).bindTo(registry);
+				TaggedRetryMetrics.ofRetryRegistry(ownRetries).bindTo(registry);
 			};
 		}
 

@@ -33,6 +33,13 @@ final class PoolSettingsResolver {
 
 	private static final String SPRING_APPLICATION_NAME = "spring.application.name";
 
+	/** Where an application name PoolGuard made up comes from. */
+	static final String GENERATED_ORIGIN = "generated (spring.application.name is not set)";
+
+	/** One per process: every pool of the application carries it, and no other process. */
+	private static final String GENERATED_APPLICATION_NAME = "app-" + ProcessHandle.current().pid() + "-"
+			+ Integer.toHexString(new java.security.SecureRandom().nextInt(0x10000));
+
 	private final Binder binder;
 
 	PoolSettingsResolver(Binder binder) {
@@ -98,8 +105,12 @@ final class PoolSettingsResolver {
 		}
 		if (setting == PoolSetting.APPLICATION_NAME) {
 			String applicationName = this.binder.bind(SPRING_APPLICATION_NAME, String.class).orElse(null);
-			return new EffectiveSetting(setting.property(), applicationName,
-					(applicationName != null) ? SPRING_APPLICATION_NAME : EffectiveSetting.DEFAULT_ORIGIN);
+			if (applicationName == null) {
+				// pgjdbc's default names every Java client alike: this application's
+				// connections could not be told from any other's.
+				return new EffectiveSetting(setting.property(), GENERATED_APPLICATION_NAME, GENERATED_ORIGIN);
+			}
+			return new EffectiveSetting(setting.property(), applicationName, SPRING_APPLICATION_NAME);
 		}
 		return new EffectiveSetting(setting.property(), fitDefaultToMaxLifetime(setting, configured, resolved),
 				EffectiveSetting.DEFAULT_ORIGIN);

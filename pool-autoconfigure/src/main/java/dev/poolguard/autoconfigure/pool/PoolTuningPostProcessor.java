@@ -29,8 +29,6 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 
 	private static final Log logger = LogFactory.getLog(PoolTuningPostProcessor.class);
 
-	static final String DATA_SOURCE_BEAN_NAME = "dataSource";
-
 	private final ObjectProvider<PoolGuardProperties> properties;
 
 	private final Environment environment;
@@ -46,7 +44,7 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
-		if (bean instanceof HikariDataSource pool && DATA_SOURCE_BEAN_NAME.equals(beanName)) {
+		if (bean instanceof HikariDataSource pool && pool.getHikariPoolMXBean() == null) {
 			tune(pool, beanName);
 		}
 		return bean;
@@ -67,7 +65,18 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 			throw new PoolGuardConfigurationException(problems);
 		}
 		apply(settings, pool);
-		this.tunedPools.ifAvailable((pools) -> pools.add(beanName, settings));
+		if (pool.getPoolName() == null) {
+			// Named after its bean, so that HikariCP's metrics and PoolGuard's share one
+			// "pool" tag that is known before the pool starts.
+			pool.setPoolName(beanName);
+		}
+		this.tunedPools.ifAvailable((pools) -> pools.add(new TunedPool(beanName, settings, pool)));
+		EffectiveSetting applicationName = settings.get(PoolSetting.APPLICATION_NAME);
+		if (PoolSettingsResolver.GENERATED_ORIGIN.equals(applicationName.origin())) {
+			logger.info("PoolGuard named this application's connections '" + applicationName.value()
+					+ "' in pg_stat_activity because spring.application.name is not set; set it (or "
+					+ "poolguard.application-name) to a name of your own.");
+		}
 		logger.info("PoolGuard tuned pool to " + PostgresUrls.describe(pool.getJdbcUrl()) + ": "
 				+ settings.all()
 					.stream()

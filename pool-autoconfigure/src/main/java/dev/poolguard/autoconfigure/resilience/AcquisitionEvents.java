@@ -52,8 +52,9 @@ public final class AcquisitionEvents {
 	 * few seconds apart are one episode.
 	 * @param type what happened, such as {@code rejected}
 	 * @param message what it means, for a person
+	 * @return whether this occurrence starts a new episode, worth one log line
 	 */
-	public void recordEpisode(String type, String message) {
+	public boolean recordEpisode(String type, String message) {
 		Instant now = this.clock.instant();
 		synchronized (this.events) {
 			for (Event event : this.events) {
@@ -61,12 +62,13 @@ public final class AcquisitionEvents {
 					if (now.toEpochMilli() - event.lastAt().toEpochMilli() <= EPISODE_GAP_MILLIS) {
 						this.events.remove(event);
 						this.events.addFirst(new Event(type, message, event.at(), now, event.count() + 1));
-						return;
+						return false;
 					}
 					break;
 				}
 			}
 			add(new Event(type, message, now, now, 1));
+			return true;
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Collections;
@@ -29,8 +30,6 @@ final class AcquisitionFailureClassifier {
 
 	private static final Set<String> PERMANENT_STATES = Set.of("28P01", "28000", "08004", "3D000", "55000");
 
-	private static final String HIKARI_TIMEOUT = "Connection is not available, request timed out";
-
 	private static final int MAX_DEPTH = 32;
 
 	private AcquisitionFailureClassifier() {
@@ -42,6 +41,14 @@ final class AcquisitionFailureClassifier {
 		}
 		if (failure instanceof DatabaseUnavailableException) {
 			return FailureKind.TRANSIENT;
+		}
+		if (failure instanceof AcquisitionGuard.DatabaseRefusingException) {
+			return FailureKind.TRANSIENT;
+		}
+		if (Thread.currentThread().isInterrupted()) {
+			// HikariCP and pgjdbc restore the interrupt before they fail: whatever the
+			// failure says, it was the caller that gave up.
+			return FailureKind.INTERRUPTED;
 		}
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 		FailureKind kind = walk(failure, seen, 0);
@@ -69,6 +76,9 @@ final class AcquisitionFailureClassifier {
 	}
 
 	private static FailureKind kindOf(Throwable failure) {
+		if (failure instanceof InterruptedException || failure instanceof ClosedByInterruptException) {
+			return FailureKind.INTERRUPTED;
+		}
 		if (failure instanceof SQLException sqlException && sqlException.getSQLState() != null) {
 			String state = sqlException.getSQLState();
 			if (PERMANENT_STATES.contains(state) || state.startsWith("42")) {
@@ -87,6 +97,27 @@ final class AcquisitionFailureClassifier {
 	}
 
 	/**
+	 * Whether a failure says something about the database: what the circuit breaker
+	 * records. Saturation, interrupts and unclassified failures do not.
+	 * @param failure a failed attempt
+	 * @return whether it is a database failure
+	 */
+	static boolean isDatabaseFailure(Throwable failure) {
+		return classify(failure).isDatabaseFailure();
+	}
+
+	/**
+	 * Whether another attempt may succeed: the database is restarting, full or
+	 * unreachable for now, and the pool is not already known to have nothing to give.
+	 * @param failure a failed attempt
+	 * @return whether it is worth retrying
+	 */
+	static boolean isWorthRetrying(Throwable failure) {
+		return !(failure instanceof AcquisitionGuard.DatabaseRefusingException)
+				&& classify(failure) == FailureKind.TRANSIENT;
+	}
+
+	/**
 	 * Whether a failure to connect says the server cannot be reached at all: refused,
 	 * timed out, shutting down or starting up. A full server ({@code 53300}) is
 	 * reachable: a slot may free any moment.
@@ -102,7 +133,7 @@ final class AcquisitionFailureClassifier {
 	 */
 	private static boolean isPoolTimeoutWithoutCause(Throwable failure) {
 		return failure instanceof SQLTransientConnectionException && failure.getCause() == null
-				&& failure.getMessage() != null && failure.getMessage().contains(HIKARI_TIMEOUT);
+				&& HikariBehaviour.isPoolTimeout(failure);
 	}
 
 	/**

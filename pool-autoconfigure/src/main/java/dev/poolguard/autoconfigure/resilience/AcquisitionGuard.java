@@ -6,31 +6,28 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
+import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Guards connection acquisition, and nothing else, with load shedding, a circuit breaker
- * and a retry. Statements and transactions are never retried.
+ * Guards connection acquisition, and nothing else: {@code poolguard.max-waiting} bounds
+ * the callers waiting for a connection or for a retry ({@link WaitingLimit}), and
+ * Resilience4j's own decorators do the rest: a retry repeats the attempts that may
+ * succeed later, and a circuit breaker records every attempt with its real duration. Which failures count is their
+ * configuration ({@link ResilienceConfigs}), not code here: only database failures are
+ * recorded, only transient ones retried. Statements and transactions are never retried.
  *
  * <p>
- * The success path costs a few field reads: the breaker is told of a success without a
- * clock reading (PoolGuard's breakers have no slow-call threshold), and no Resilience4j
- * decoration is allocated until an attempt fails. Once a count-based breaker window holds
- * nothing but successes, one more success leaves it exactly as it was, so it is not
- * written: every acquiring thread writing the same window is what made the guard cost
- * more than the pool under contention. A success racing with a failure may go unrecorded,
- * which can only overstate the failure rate, by at most the number of racing threads.
+ * The decorated supplier is built once; an acquisition allocates only what the
+ * decorators themselves do (the retry's context).
  *
  * @author PoolGuard
  */
@@ -52,7 +49,7 @@ final class AcquisitionGuard {
 
 	private final Retry retry;
 
-	private final int maxWaiting;
+	private final WaitingLimit waitingLimit;
 
 	private final Duration unavailableRetryAfter;
 
@@ -62,12 +59,7 @@ final class AcquisitionGuard {
 
 	private final AcquisitionEvents events;
 
-	private final AtomicReference<CircuitBreaker.State> lastSeenState = new AtomicReference<>(
-			CircuitBreaker.State.CLOSED);
-
-	private final int cleanWindowSize;
-
-	private final AtomicInteger successesSinceFailure = new AtomicInteger();
+	private final CheckedSupplier<Connection> fromPool;
 
 	private volatile HikariPoolMXBean poolStatistics;
 
@@ -76,43 +68,87 @@ final class AcquisitionGuard {
 	/**
 	 * Guards a pool.
 	 * @param pool the pool, for its statistics
+	 * @param source the pool's own {@code getConnection()}
 	 * @param connector what opens the pool's connections, or {@code null} when the
 	 * application gave HikariCP a data source of its own
-	 * @param breaker the circuit breaker, or {@code null} for none
-	 * @param retry the retry, or {@code null} for none
-	 * @param maxWaiting the number of threads allowed to wait for a connection
+	 * @param resilience the breaker and retry, each of which may be {@code null}, and
+	 * {@code max-waiting}
 	 * @param observer told how each acquisition ended
 	 * @param events where noteworthy events go
 	 */
-	AcquisitionGuard(HikariDataSource pool, ReconnectingDataSource connector, CircuitBreaker breaker, Retry retry,
-			int maxWaiting, AcquisitionObserver observer, AcquisitionEvents events) {
+	AcquisitionGuard(HikariDataSource pool, ConnectionSource source, ReconnectingDataSource connector,
+			AcquisitionResilience resilience, AcquisitionObserver observer, AcquisitionEvents events) {
 		this.pool = pool;
 		this.connector = connector;
 		this.waiting = (connector != null) ? new WaitingCallers() : null;
-		this.breaker = breaker;
-		this.retry = retry;
-		this.maxWaiting = maxWaiting;
+		this.breaker = resilience.circuitBreaker();
+		this.retry = resilience.retry();
+		this.waitingLimit = new WaitingLimit(resilience.maxWaiting());
 		this.observer = observer;
 		this.timing = observer.isTiming();
 		this.events = events;
-		this.unavailableRetryAfter = (breaker != null)
-				? atLeastOneSecond(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
+		this.unavailableRetryAfter = (this.breaker != null) ? atLeastOneSecond(
+				this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
 				: SATURATED_RETRY_AFTER;
-		if (breaker != null) {
-			this.lastSeenState.set(breaker.getState());
-		}
-		CircuitBreakerConfig config = (breaker != null) ? breaker.getCircuitBreakerConfig() : null;
-		this.cleanWindowSize = (config != null && config.getSlidingWindowType() == SlidingWindowType.COUNT_BASED)
-				? config.getSlidingWindowSize() : 0;
+		this.fromPool = decorate(source);
+		listen();
 		if (connector != null) {
 			connector.whenReachabilityChanges(new ReleasingReachability());
 		}
 	}
 
+	private CheckedSupplier<Connection> decorate(ConnectionSource source) {
+		CheckedSupplier<Connection> supplier = () -> attempt(source);
+		if (this.breaker != null) {
+			supplier = CircuitBreaker.decorateCheckedSupplier(this.breaker, supplier);
+		}
+		if (this.retry != null) {
+			supplier = Retry.decorateCheckedSupplier(this.retry, supplier);
+		}
+		return supplier;
+	}
+
+	/**
+	 * Logs and records what the decorators report, once per event: breaker transitions,
+	 * exhausted retries. The breaker's error events also remember the last database
+	 * failure, for the message of an open breaker.
+	 */
+	private void listen() {
+		if (this.breaker != null) {
+			this.breaker.getEventPublisher()
+				.onError((event) -> this.lastDatabaseFailure = event.getThrowable())
+				.onStateTransition((event) -> breakerTransition(event.getStateTransition()));
+		}
+		if (this.retry != null) {
+			this.retry.getEventPublisher()
+				.onRetry((event) -> this.observer.retried())
+				.onError((event) -> retriesExhausted(event.getNumberOfRetryAttempts() + 1, event.getLastThrowable()));
+		}
+	}
+
+	/**
+	 * Acquires a connection from the pool.
+	 * @return the connection
+	 * @throws SQLException why there is none
+	 */
+	Connection acquire() throws SQLException {
+		return acquire(this.fromPool);
+	}
+
+	/**
+	 * Acquires a connection another way than the pool's {@code getConnection()}.
+	 * @param source the other way
+	 * @return the connection
+	 * @throws SQLException why there is none
+	 */
 	Connection acquire(ConnectionSource source) throws SQLException {
+		return acquire(decorate(source));
+	}
+
+	private Connection acquire(CheckedSupplier<Connection> guarded) throws SQLException {
 		long start = this.timing ? System.nanoTime() : 0;
 		try {
-			Connection connection = guardedAcquire(source);
+			Connection connection = get(guarded);
 			this.observer.acquired(AcquisitionObserver.Outcome.SUCCESS, this.timing ? System.nanoTime() - start : 0);
 			return connection;
 		}
@@ -122,72 +158,46 @@ final class AcquisitionGuard {
 		}
 	}
 
-	private Connection guardedAcquire(ConnectionSource source) throws SQLException {
-		rejectIfTooManyWaiting();
-		if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
+	private Connection get(CheckedSupplier<Connection> guarded) throws SQLException {
+		if (!this.waitingLimit.tryEnter(poolStatistics())) {
+			throw tooManyWaiting();
+		}
+		try {
+			return guarded.get();
+		}
+		catch (CallNotPermittedException ex) {
 			reject(AcquisitionObserver.Rejection.CIRCUIT_OPEN,
 					"circuit breaker open: callers failed at once with DatabaseUnavailableException");
 			throw unavailable("its circuit breaker is open after repeated failures", this.lastDatabaseFailure);
 		}
-		try {
-			Connection connection = attempt(source);
-			recordSuccess();
-			return connection;
+		catch (SQLException ex) {
+			throw translate(ex);
 		}
-		catch (SQLException | RuntimeException ex) {
-			return recover(source, ex);
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new SQLException("PoolGuard could not get a connection: " + ex, ex);
+		}
+		finally {
+			this.waitingLimit.leave();
 		}
 	}
 
 	/**
-	 * The slow path, after a failed attempt: record it, and retry it while it is worth
-	 * it.
+	 * What the caller is told when the decorators gave up: the database's failure in the
+	 * words of PoolGuard's exceptions, so that a web layer can answer 503 for the first
+	 * two kinds and an operator can act on the third.
 	 */
-	private Connection recover(ConnectionSource source, Exception firstFailure) throws SQLException {
-		Retry.Context<Connection> context = (this.retry != null) ? this.retry.context() : null;
-		Exception failure = firstFailure;
-		int attempts = 1;
-		while (true) {
-			FailureKind kind = record(failure);
-			if (kind == FailureKind.SATURATED) {
-				throw saturated(failure);
-			}
-			if (kind != FailureKind.TRANSIENT || context == null) {
-				throw fail(kind, failure, attempts);
-			}
-			if (failure instanceof DatabaseRefusingException refusing) {
-				// The pool's connector is already trying the server: a retry here would only
-				// add its backoff to a request that is going to fail.
-				throw unavailable(refusing.reason(), failure.getCause());
-			}
-			try {
-				context.onError(failure);
-			}
-			catch (Exception exhausted) {
-				String message = "PoolGuard gave up getting a connection after " + attempts + " attempt"
-						+ ((attempts == 1) ? "" : "s") + ": " + AcquisitionFailureClassifier.describe(exhausted);
-				logger.warn(message);
-				this.events.record("retries-exhausted", message);
-				throw fail(kind, exhausted, attempts);
-			}
-			attempts++;
-			this.observer.retried();
-			rejectIfTooManyWaiting();
-			if (this.breaker != null && !this.breaker.tryAcquirePermission()) {
-				reject(AcquisitionObserver.Rejection.CIRCUIT_OPEN,
-						"circuit breaker open: callers failed at once with DatabaseUnavailableException");
-				throw unavailable("its circuit breaker opened while retrying", failure);
-			}
-			try {
-				Connection connection = attempt(source);
-				recordSuccess();
-				context.onComplete();
-				return connection;
-			}
-			catch (SQLException | RuntimeException ex) {
-				failure = ex;
-			}
-		}
+	private SQLException translate(SQLException failure) {
+		FailureKind kind = AcquisitionFailureClassifier.classify(failure);
+		return switch (kind) {
+			case SATURATED -> (failure instanceof PoolSaturatedException) ? failure : saturated(failure);
+			case TRANSIENT -> (failure instanceof DatabaseRefusingException refusing)
+					? unavailable(refusing.reason(), failure.getCause()) : unavailableAfterRetries(failure);
+			case PERMANENT -> permanent(failure);
+			case INTERRUPTED, OTHER -> failure;
+		};
 	}
 
 	/**
@@ -276,56 +286,6 @@ final class AcquisitionGuard {
 		return failure;
 	}
 
-	private void recordSuccess() {
-		if (this.breaker == null || (this.cleanWindowSize > 0
-				&& this.successesSinceFailure.get() >= this.cleanWindowSize
-				&& this.breaker.getState() == CircuitBreaker.State.CLOSED)) {
-			return;
-		}
-		this.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
-		if (this.successesSinceFailure.get() < this.cleanWindowSize) {
-			this.successesSinceFailure.incrementAndGet();
-		}
-		if (this.lastSeenState.get() != CircuitBreaker.State.CLOSED
-				|| this.breaker.getState() != CircuitBreaker.State.CLOSED) {
-			noticeBreakerTransition();
-		}
-	}
-
-	private FailureKind record(Exception failure) {
-		FailureKind kind = AcquisitionFailureClassifier.classify(failure);
-		if (kind.isDatabaseFailure()) {
-			this.lastDatabaseFailure = failure;
-		}
-		if (this.breaker != null) {
-			if (kind.isDatabaseFailure()) {
-				this.successesSinceFailure.set(0);
-				this.breaker.onError(0, TimeUnit.NANOSECONDS, failure);
-			}
-			else {
-				this.breaker.releasePermission();
-			}
-			noticeBreakerTransition();
-		}
-		return kind;
-	}
-
-	private void rejectIfTooManyWaiting() throws PoolSaturatedException {
-		HikariPoolMXBean statistics = poolStatistics();
-		if (statistics == null) {
-			return;
-		}
-		int waiting = statistics.getThreadsAwaitingConnection();
-		if (waiting >= this.maxWaiting && (this.maxWaiting > 0 || statistics.getIdleConnections() == 0)) {
-			reject(AcquisitionObserver.Rejection.MAX_WAITING,
-					"poolguard.max-waiting (" + this.maxWaiting + ") reached: callers turned away at once");
-			throw new PoolSaturatedException("PoolGuard rejected the request at once: all "
-					+ statistics.getTotalConnections() + " connections are busy and " + waiting
-					+ " threads already wait for one (poolguard.max-waiting=" + this.maxWaiting + ")",
-					SATURATED_RETRY_AFTER, null);
-		}
-	}
-
 	private void reject(AcquisitionObserver.Rejection reason, String episode) {
 		this.observer.rejected(reason);
 		this.events.recordEpisode("rejected", episode);
@@ -353,43 +313,48 @@ final class AcquisitionGuard {
 		return statistics;
 	}
 
-	private void noticeBreakerTransition() {
-		CircuitBreaker.State state = this.breaker.getState();
-		CircuitBreaker.State previous = this.lastSeenState.get();
-		if (state != previous && this.lastSeenState.compareAndSet(previous, state)) {
-			// Every transition starts a new window.
-			this.successesSinceFailure.set(0);
-			String transition = previous + " -> " + state;
-			String message;
-			if (state == CircuitBreaker.State.OPEN) {
-				message = transition + ": the database failed " + this.breaker.getMetrics().getNumberOfFailedCalls()
-						+ " of the last " + this.breaker.getMetrics().getNumberOfBufferedCalls()
-						+ " acquisitions (last: " + describeLastFailure()
-						+ "). Connections now fail at once with DatabaseUnavailableException; probing again in "
-						+ this.unavailableRetryAfter.toSeconds() + "s.";
-				logger.warn("PoolGuard circuit breaker '" + this.breaker.getName() + "' " + message);
-			}
-			else {
-				message = transition + ((state == CircuitBreaker.State.CLOSED) ? ": the database is back." : ".");
-				logger.info("PoolGuard circuit breaker '" + this.breaker.getName() + "' " + message);
-			}
-			this.events.record("circuit-breaker", message);
+	private void breakerTransition(CircuitBreaker.StateTransition stateTransition) {
+		CircuitBreaker.State state = stateTransition.getToState();
+		String transition = stateTransition.getFromState() + " -> " + state;
+		String message;
+		if (state == CircuitBreaker.State.OPEN) {
+			Throwable last = this.lastDatabaseFailure;
+			message = transition + ": the database failed " + this.breaker.getMetrics().getNumberOfFailedCalls()
+					+ " of the last " + this.breaker.getMetrics().getNumberOfBufferedCalls() + " acquisitions (last: "
+					+ ((last != null) ? AcquisitionFailureClassifier.describe(last) : "none")
+					+ "). Connections now fail at once with DatabaseUnavailableException; probing again in "
+					+ this.unavailableRetryAfter.toSeconds() + "s.";
+			logger.warn("PoolGuard circuit breaker '" + this.breaker.getName() + "' " + message);
+		}
+		else {
+			message = transition + ((state == CircuitBreaker.State.CLOSED) ? ": the database is back." : ".");
+			logger.info("PoolGuard circuit breaker '" + this.breaker.getName() + "' " + message);
+		}
+		this.events.record("circuit-breaker", message);
+	}
+
+	private void retriesExhausted(int attempts, Throwable last) {
+		String message = "PoolGuard gave up getting a connection after " + attempts + " attempt"
+				+ ((attempts == 1) ? "" : "s") + ": " + AcquisitionFailureClassifier.describe(last);
+		if (this.events.recordEpisode("retries-exhausted", message)) {
+			logger.warn(message);
 		}
 	}
 
-	private String describeLastFailure() {
-		Throwable failure = this.lastDatabaseFailure;
-		return (failure != null) ? AcquisitionFailureClassifier.describe(failure) : "none";
-	}
-
 	private DatabaseUnavailableException unavailable(String why, Throwable cause) {
-		noticeBreakerTransition();
 		String last = (cause != null) ? "; last failure: " + AcquisitionFailureClassifier.describe(cause) : "";
 		return new DatabaseUnavailableException("PoolGuard did not try the database: " + why + last,
 				this.unavailableRetryAfter, cause);
 	}
 
-	private PoolSaturatedException saturated(Exception timeout) {
+	private DatabaseUnavailableException unavailableAfterRetries(SQLException failure) {
+		int attempts = (this.retry != null) ? this.retry.getRetryConfig().getMaxAttempts() : 1;
+		return new DatabaseUnavailableException("PoolGuard could not get a connection after " + attempts + " attempt"
+				+ ((attempts == 1) ? "" : "s") + ": " + AcquisitionFailureClassifier.describe(failure),
+				this.unavailableRetryAfter, failure);
+	}
+
+	private PoolSaturatedException saturated(SQLException timeout) {
 		this.events.recordEpisode("saturated",
 				"no connection came free within poolguard.pool-timeout: every connection busy");
 		return new PoolSaturatedException("PoolGuard: no connection came free within poolguard.pool-timeout ("
@@ -397,20 +362,21 @@ final class AcquisitionGuard {
 				+ timeout.getMessage(), SATURATED_RETRY_AFTER, timeout);
 	}
 
-	private SQLException fail(FailureKind kind, Exception failure, int attempts) {
-		String cause = AcquisitionFailureClassifier.describe(failure);
-		if (kind == FailureKind.PERMANENT) {
-			String state = (failure instanceof SQLException sqlException) ? sqlException.getSQLState() : null;
-			return new SQLNonTransientConnectionException(
-					"PoolGuard could not connect, and retrying cannot help: " + cause + ". " + hint(failure), state,
-					failure);
-		}
-		if (kind == FailureKind.TRANSIENT) {
-			return new DatabaseUnavailableException("PoolGuard could not get a connection after " + attempts
-					+ " attempt" + ((attempts == 1) ? "" : "s") + ": " + cause, this.unavailableRetryAfter, failure);
-		}
-		return (failure instanceof SQLException sqlException) ? sqlException
-				: new SQLNonTransientConnectionException("PoolGuard could not get a connection: " + cause, failure);
+	private PoolSaturatedException tooManyWaiting() {
+		int maxWaiting = this.waitingLimit.maxWaiting();
+		reject(AcquisitionObserver.Rejection.MAX_WAITING,
+				"poolguard.max-waiting (" + maxWaiting + ") reached: callers turned away at once");
+		HikariPoolMXBean statistics = poolStatistics();
+		int connections = (statistics != null) ? statistics.getTotalConnections() : 0;
+		return new PoolSaturatedException("PoolGuard rejected the request at once: all " + connections
+				+ " connections are busy and " + maxWaiting
+				+ " callers already wait for one or for a retry (poolguard.max-waiting=" + maxWaiting + ")",
+				SATURATED_RETRY_AFTER, null);
+	}
+
+	private static SQLException permanent(SQLException failure) {
+		return new SQLNonTransientConnectionException("PoolGuard could not connect, and retrying cannot help: "
+				+ AcquisitionFailureClassifier.describe(failure) + ". " + hint(failure), findSqlState(failure), failure);
 	}
 
 	private static String hint(Throwable failure) {
@@ -512,7 +478,6 @@ final class AcquisitionGuard {
 				catch (IllegalStateTransitionException ex) {
 					// A caller moved it first.
 				}
-				noticeBreakerTransition();
 			}
 		}
 

@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @author PoolGuard
  */
-public class DatabaseUnavailableException extends PoolGuardAcquisitionException {
+public final class DatabaseUnavailableException extends PoolGuardAcquisitionException {
 
 	/** SQLState class 08: connection exception, "unable to establish SQL connection". */
 	private static final String SQL_STATE = "08001";

@@ -16,11 +16,24 @@ enum FailureKind {
 	/** The database is fine; every connection is busy. Never a breaker failure. */
 	SATURATED,
 
-	/** Anything else: not retried, but counted against the database. */
+	/**
+	 * The caller was interrupted (a cancelled request, a shutdown): says nothing about the
+	 * database.
+	 */
+	INTERRUPTED,
+
+	/**
+	 * Anything else (a driver's runtime failure, an unknown SQLState): passed on as it
+	 * is, neither retried nor counted against the database.
+	 */
 	OTHER;
 
+	/**
+	 * Whether the failure says something about the database, so that the circuit breaker
+	 * records it.
+	 */
 	boolean isDatabaseFailure() {
-		return this != SATURATED;
+		return this == TRANSIENT || this == PERMANENT;
 	}
 
 }

@@ -24,7 +24,9 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final ReconnectingDataSource connector;
 
-	private final AcquisitionGuard.ConnectionSource fromPool = super::getConnection;
+	private final AcquisitionResilience resilience;
+
+	private final AcquisitionEvents events;
 
 	/**
 	 * Creates a guarded pool with the configuration of another, which must not have
@@ -53,18 +55,35 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 		if (this.connector != null) {
 			setDataSource(this.connector);
 		}
-		this.guard = new AcquisitionGuard(this, this.connector, resilience.circuitBreaker(), resilience.retry(),
-				resilience.maxWaiting(), observer, events);
+		this.resilience = resilience;
+		this.events = events;
+		this.guard = new AcquisitionGuard(this, super::getConnection, this.connector, resilience, observer, events);
 	}
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		return this.guard.acquire(this.fromPool);
+		return this.guard.acquire();
 	}
 
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
 		return this.guard.acquire(() -> super.getConnection(username, password));
+	}
+
+	/**
+	 * The Resilience4j instances that guard this pool's acquisition.
+	 * @return the instances
+	 */
+	public AcquisitionResilience resilience() {
+		return this.resilience;
+	}
+
+	/**
+	 * The last noteworthy events of this pool's acquisition.
+	 * @return the events
+	 */
+	public AcquisitionEvents events() {
+		return this.events;
 	}
 
 	/**

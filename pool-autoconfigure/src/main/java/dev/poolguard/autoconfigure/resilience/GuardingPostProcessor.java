@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.pool.TunedPool;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,7 +15,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.PriorityOrdered;
 
 /**
- * Replaces the pool PoolGuard tuned with a {@link GuardedHikariDataSource} of the same
+ * Replaces each pool PoolGuard tuned with a {@link GuardedHikariDataSource} of the same
  * configuration once it is initialized, before it ever started. As a
  * {@link PriorityOrdered} post-processor it runs before Spring Boot's
  * {@code LazyConnectionDataSourceProxy} post-processor, so that with
@@ -30,38 +31,34 @@ import org.springframework.core.PriorityOrdered;
  */
 final class GuardingPostProcessor implements DestructionAwareBeanPostProcessor, PriorityOrdered {
 
-	private final ObjectProvider<AcquisitionResilience> resilience;
+	private final ObjectProvider<AcquisitionResilienceFactory> resilience;
 
 	private final ObjectProvider<TunedPools> tunedPools;
 
 	private final ObjectProvider<AcquisitionObserverFactory> observers;
 
-	private final ObjectProvider<AcquisitionEvents> events;
-
 	private final Map<HikariDataSource, GuardedHikariDataSource> guarded = Collections
 		.synchronizedMap(new IdentityHashMap<>());
 
-	GuardingPostProcessor(ObjectProvider<AcquisitionResilience> resilience, ObjectProvider<TunedPools> tunedPools,
-			ObjectProvider<AcquisitionObserverFactory> observers, ObjectProvider<AcquisitionEvents> events) {
+	GuardingPostProcessor(ObjectProvider<AcquisitionResilienceFactory> resilience, ObjectProvider<TunedPools> tunedPools,
+			ObjectProvider<AcquisitionObserverFactory> observers) {
 		this.resilience = resilience;
 		this.tunedPools = tunedPools;
 		this.observers = observers;
-		this.events = events;
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (bean instanceof HikariDataSource pool && !(bean instanceof GuardedHikariDataSource)
-				&& isTuned(beanName)) {
-			if (pool.getPoolName() == null) {
-				// Named after its bean, so that HikariCP's metrics and PoolGuard's share one
-				// "pool" tag that is known before the pool starts.
-				pool.setPoolName(beanName);
+		if (bean instanceof HikariDataSource pool && !(bean instanceof GuardedHikariDataSource)) {
+			TunedPools pools = this.tunedPools.getIfAvailable();
+			TunedPool tuned = (pools != null) ? pools.get(beanName) : null;
+			if (tuned != null && tuned.dataSource() == pool) {
+				GuardedHikariDataSource guardedPool = new GuardedHikariDataSource(pool,
+						this.resilience.getObject().create(tuned), observer(pool.getPoolName()), new AcquisitionEvents());
+				tuned.replacedBy(guardedPool);
+				this.guarded.put(pool, guardedPool);
+				return guardedPool;
 			}
-			GuardedHikariDataSource guardedPool = new GuardedHikariDataSource(pool, this.resilience.getObject(),
-					observer(pool.getPoolName()), this.events.getIfAvailable(AcquisitionEvents::new));
-			this.guarded.put(pool, guardedPool);
-			return guardedPool;
 		}
 		return bean;
 	}
@@ -87,11 +84,6 @@ final class GuardingPostProcessor implements DestructionAwareBeanPostProcessor, 
 			return AcquisitionObserver.NONE;
 		}
 		return (observers.size() == 1) ? observers.get(0) : new CompositeAcquisitionObserver(observers);
-	}
-
-	private boolean isTuned(String beanName) {
-		TunedPools pools = this.tunedPools.getIfAvailable();
-		return pools != null && pools.settingsOf(beanName) != null;
 	}
 
 	@Override

@@ -29,7 +29,8 @@ import org.springframework.core.env.Environment;
  *
  * <p>
  * When the application has Resilience4j's own registries (resilience4j-spring-boot4),
- * PoolGuard takes its instances, named {@value AcquisitionResilience#INSTANCE_NAME}, from
+ * PoolGuard takes its instances, named {@value AcquisitionResilience#INSTANCE_NAME} ({@code poolguard-<bean name>} for a pool
+ * other than Spring Boot's), from
  * them: they then appear in its actuator endpoints and metrics, and
  * {@code resilience4j.circuitbreaker.instances.poolguard.*} and
  * {@code resilience4j.retry.instances.poolguard.*} override PoolGuard's settings one by
@@ -46,33 +47,28 @@ public final class PoolGuardResilienceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AcquisitionResilience poolGuardAcquisitionResilience(PoolGuardProperties properties,
+	AcquisitionResilienceFactory poolGuardAcquisitionResilienceFactory(PoolGuardProperties properties,
 			ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<RetryRegistry> retries) {
-		CircuitBreaker circuitBreaker = null;
-		if (properties.getCircuitBreaker().isEnabled()) {
-			CircuitBreakerRegistry registry = circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults);
-			circuitBreaker = registry.circuitBreaker(AcquisitionResilience.INSTANCE_NAME,
-					ResilienceConfigs.circuitBreaker(properties.getCircuitBreaker()));
-		}
-		Retry retry = null;
-		if (properties.getRetry().isEnabled()) {
-			RetryRegistry registry = retries.getIfAvailable(RetryRegistry::ofDefaults);
-			retry = registry.retry(AcquisitionResilience.INSTANCE_NAME, ResilienceConfigs.retry(properties.getRetry()));
-		}
-		return new AcquisitionResilience(circuitBreaker, retry, properties.getMaxWaiting());
+		return (pool) -> {
+			String name = pool.instanceName();
+			CircuitBreaker circuitBreaker = null;
+			if (properties.getCircuitBreaker().isEnabled()) {
+				circuitBreaker = circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults)
+					.circuitBreaker(name, ResilienceConfigs.circuitBreaker(properties.getCircuitBreaker()));
+			}
+			Retry retry = null;
+			if (properties.getRetry().isEnabled()) {
+				retry = retries.getIfAvailable(RetryRegistry::ofDefaults)
+					.retry(name, ResilienceConfigs.retry(properties.getRetry()));
+			}
+			return new AcquisitionResilience(circuitBreaker, retry, properties.getMaxWaiting());
+		};
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	AcquisitionEvents poolGuardAcquisitionEvents() {
-		return new AcquisitionEvents();
-	}
-
-	@Bean
-	static GuardingPostProcessor poolGuardGuardingPostProcessor(ObjectProvider<AcquisitionResilience> resilience,
-			ObjectProvider<TunedPools> tunedPools, ObjectProvider<AcquisitionObserverFactory> observers,
-			ObjectProvider<AcquisitionEvents> events) {
-		return new GuardingPostProcessor(resilience, tunedPools, observers, events);
+	static GuardingPostProcessor poolGuardGuardingPostProcessor(ObjectProvider<AcquisitionResilienceFactory> resilience,
+			ObjectProvider<TunedPools> tunedPools, ObjectProvider<AcquisitionObserverFactory> observers) {
+		return new GuardingPostProcessor(resilience, tunedPools, observers);
 	}
 
 	/**

@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @author PoolGuard
  */
-public class PoolSaturatedException extends PoolGuardAcquisitionException {
+public final class PoolSaturatedException extends PoolGuardAcquisitionException {
 
 	public PoolSaturatedException(String reason, Duration retryAfter, Throwable cause) {
 		super(reason, null, retryAfter, cause);

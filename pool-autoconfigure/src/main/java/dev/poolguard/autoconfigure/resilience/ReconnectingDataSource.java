@@ -37,9 +37,6 @@ final class ReconnectingDataSource implements DataSource {
 
 	private static final long FIRST_PAUSE_MILLIS = 50;
 
-	// HikariCP names the single thread that opens connections "<pool name>:connection-adder".
-	private static final String CONNECTION_ADDER = ":connection-adder";
-
 	private final DataSource driver;
 
 	private static final String TOO_MANY_CONNECTIONS = "53300";
@@ -69,7 +66,7 @@ final class ReconnectingDataSource implements DataSource {
 	}
 
 	private Connection open(String username, String password, boolean withCredentials) throws SQLException {
-		boolean adder = Thread.currentThread().getName().endsWith(CONNECTION_ADDER);
+		boolean adder = HikariBehaviour.onConnectionAdder();
 		long pause = FIRST_PAUSE_MILLIS;
 		boolean probing = false;
 		try {

@@ -1,6 +1,8 @@
 package dev.poolguard.autoconfigure.resilience;
 
 import dev.poolguard.autoconfigure.PoolGuardProperties;
+import java.util.function.Predicate;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
@@ -26,11 +28,29 @@ final class ResilienceConfigs {
 	 * elsewhere (in {@code resilience4j.circuitbreaker.instances.poolguard.*}).
 	 */
 	static CircuitBreakerConfig.Builder apply(CircuitBreakerConfig.Builder builder,
-			PoolGuardProperties.CircuitBreaker properties, java.util.function.Predicate<String> setElsewhere) {
-		if (!setElsewhere.test("sliding-window-size") && !setElsewhere.test("minimum-number-of-calls")) {
-			// Lock-free: the window is written on every acquisition, by every thread.
-			builder.slidingWindow(properties.getSlidingWindowSize(), properties.getMinimumNumberOfCalls(),
-					SlidingWindowType.COUNT_BASED, SlidingWindowSynchronizationStrategy.LOCK_FREE);
+			PoolGuardProperties.CircuitBreaker properties, Predicate<String> setElsewhere) {
+		// Each setting on its own, so that one set elsewhere overrides only itself.
+		if (!setElsewhere.test("sliding-window-type")) {
+			builder.slidingWindowType(SlidingWindowType.COUNT_BASED);
+		}
+		if (!setElsewhere.test("sliding-window-size")) {
+			builder.slidingWindowSize(properties.getSlidingWindowSize());
+		}
+		if (!setElsewhere.test("minimum-number-of-calls")) {
+			builder.minimumNumberOfCalls(properties.getMinimumNumberOfCalls());
+		}
+		if (!setElsewhere.test("sliding-window-synchronization-strategy")) {
+			// Every acquisition, on every thread, writes the window: lock-free keeps that
+			// from serializing the callers.
+			builder.slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE);
+		}
+		if (!setElsewhere.test("record-exceptions") && !setElsewhere.test("ignore-exceptions")
+				&& !setElsewhere.test("record-failure-predicate") && !setElsewhere.test("ignore-exception-predicate")) {
+			// Only what says something about the database opens the breaker; the rest
+			// (saturation, interrupts, unclassified failures) is neither a failure nor a
+			// success.
+			builder.recordException(AcquisitionFailureClassifier::isDatabaseFailure)
+				.ignoreException((failure) -> !AcquisitionFailureClassifier.isDatabaseFailure(failure));
 		}
 		if (!setElsewhere.test("failure-rate-threshold")) {
 			builder.failureRateThreshold(properties.getFailureRateThreshold());
@@ -53,7 +73,7 @@ final class ResilienceConfigs {
 	 * {@code resilience4j.retry.instances.poolguard.*}.
 	 */
 	static <T> RetryConfig.Builder<T> apply(RetryConfig.Builder<T> builder, PoolGuardProperties.Retry properties,
-			java.util.function.Predicate<String> setElsewhere) {
+			Predicate<String> setElsewhere) {
 		if (!setElsewhere.test("max-attempts")) {
 			builder.maxAttempts(properties.getMaxAttempts());
 		}
@@ -62,7 +82,10 @@ final class ResilienceConfigs {
 			builder.intervalFunction(IntervalFunction.ofExponentialRandomBackoff(properties.getInitialBackoff(),
 					properties.getMultiplier(), properties.getJitter(), properties.getMaxBackoff()));
 		}
-		// Only transient failures are ever offered to the retry; see GuardedDataSource.
+		if (!setElsewhere.test("retry-exceptions") && !setElsewhere.test("ignore-exceptions")
+				&& !setElsewhere.test("retry-exception-predicate")) {
+			builder.retryOnException(AcquisitionFailureClassifier::isWorthRetrying);
+		}
 		return builder;
 	}
 

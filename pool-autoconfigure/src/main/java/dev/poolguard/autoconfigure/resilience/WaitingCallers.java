@@ -84,7 +84,7 @@ final class WaitingCallers {
 		for (Reference<Caller> reference : this.registered) {
 			Caller caller = reference.get();
 			if (caller != null && caller.state.compareAndSet(INSIDE, RELEASING)) {
-				caller.thread.interrupt();
+				HikariBehaviour.release(caller.thread);
 				caller.state.set(RELEASED);
 				released++;
 			}

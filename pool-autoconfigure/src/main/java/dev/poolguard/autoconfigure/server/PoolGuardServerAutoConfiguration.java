@@ -1,26 +1,21 @@
 package dev.poolguard.autoconfigure.server;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
-import dev.poolguard.autoconfigure.pool.EffectivePoolSettings;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.context.annotation.Bean;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} of the {@link ServerObserver}, which the health component, the
+ * Auto-configuration} of the {@link ServerObservers}, which the health component, the
  * endpoint and the server metrics share.
  *
  * @author PoolGuard
@@ -33,19 +28,18 @@ public final class PoolGuardServerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ServerObserver poolGuardServerObserver(ObjectProvider<DataSource> dataSource, TunedPools tunedPools) {
-		return new ServerObserver(() -> DataSourceUnwrapper.unwrap(dataSource.getIfAvailable(), HikariDataSource.class),
-				() -> {
-					EffectivePoolSettings settings = tunedPools.settingsOf("dataSource");
-					return (settings != null) ? settings.applicationName() : null;
-				});
+	ServerObservers poolGuardServerObservers() {
+		return new ServerObservers();
 	}
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "poolguard.server-metrics.enabled", matchIfMissing = true)
-	SmartInitializingSingleton poolGuardServerSampling(ServerObserver observer, PoolGuardProperties properties) {
-		// Started once every singleton exists, so the observer's thread never creates beans.
-		return () -> observer.sampleEvery(properties.getServerMetrics().getInterval());
+	SmartInitializingSingleton poolGuardServerSampling(ServerObservers observers, TunedPools pools,
+			PoolGuardProperties properties) {
+		// Started once every singleton exists, so every pool is tuned, and the observers'
+		// threads never create beans.
+		return () -> pools.all()
+			.forEach((pool) -> observers.of(pool).sampleEvery(properties.getServerMetrics().getInterval()));
 	}
 
 }

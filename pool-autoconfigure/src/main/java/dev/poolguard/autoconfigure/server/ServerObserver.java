@@ -1,7 +1,6 @@
 package dev.poolguard.autoconfigure.server;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,31 +9,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardSanitizer;
+import dev.poolguard.autoconfigure.pool.SideConnections;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Watches the database server from outside the pool, so that health checks and server
- * metrics never borrow a pooled connection: an exhausted pool must not make the health
- * check hang, nor a health check take a connection from a request.
+ * Watches a pool's database server from outside the pool, so that health checks and
+ * server metrics never borrow a pooled connection: an exhausted pool must not make the
+ * health check hang, nor a health check take a connection from a request.
  *
  * <p>
- * It keeps one connection of its own, opened on first use and named
- * {@code "<application> (poolguard)"} in {@code pg_stat_activity}, and uses it from one
- * background thread: a stopped server is noticed by the next check without opening a
- * connection per check, reconnection is attempted at most once a second, and a caller
- * never waits longer than it asked, even when the network is a black hole.
+ * Each check and each sample opens one of PoolGuard's {@link SideConnections side
+ * connections}, on one background thread, and closes it at once: where the role's limit
+ * is as tight as the pool, a connection kept open would hold a slot the pool needs. A
+ * caller never waits longer than it asked, even when the network is a black hole. A
+ * server that refuses the connection because it is full ({@code 53300}) is reachable:
+ * it answered.
  *
  * @author PoolGuard
  */
@@ -42,16 +40,13 @@ public final class ServerObserver implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ServerObserver.class);
 
-	private static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
+	private static final String TOO_MANY_CONNECTIONS = "53300";
 
-	private static final int TIMEOUT_SECONDS = 1;
-
-	private static final String SAMPLE_SQL = "SELECT coalesce(state, 'unknown'), application_name = ?, count(*) "
+	private static final String SAMPLE_SQL = "SELECT coalesce(state, 'unknown'), "
+			+ "CASE application_name WHEN ? THEN 'application' WHEN ? THEN 'poolguard' ELSE 'other' END, count(*) "
 			+ "FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1, 2";
 
-	private final Supplier<HikariDataSource> pool;
-
-	private final Supplier<String> applicationName;
+	private final SideConnections connections;
 
 	private final Clock clock;
 
@@ -61,10 +56,6 @@ public final class ServerObserver implements AutoCloseable {
 		return observer;
 	});
 
-	private Connection connection;
-
-	private Instant lastConnectAttempt = Instant.EPOCH;
-
 	private volatile Reachability reachability = Reachability.UNCHECKED;
 
 	private volatile ServerSample sample;
@@ -73,17 +64,14 @@ public final class ServerObserver implements AutoCloseable {
 
 	/**
 	 * Creates an observer.
-	 * @param pool the pool whose server to watch; asked for on first use
-	 * @param applicationName the name of this application's connections, which may be
-	 * {@code null}; asked for on first use
+	 * @param connections where its connections to the server come from
 	 */
-	public ServerObserver(Supplier<HikariDataSource> pool, Supplier<String> applicationName) {
-		this(pool, applicationName, Clock.systemUTC());
+	public ServerObserver(SideConnections connections) {
+		this(connections, Clock.systemUTC());
 	}
 
-	ServerObserver(Supplier<HikariDataSource> pool, Supplier<String> applicationName, Clock clock) {
-		this.pool = pool;
-		this.applicationName = applicationName;
+	ServerObserver(SideConnections connections, Clock clock) {
+		this.connections = connections;
 		this.clock = clock;
 	}
 
@@ -143,49 +131,44 @@ public final class ServerObserver implements AutoCloseable {
 
 	private Reachability probe() {
 		Instant now = this.clock.instant();
-		try {
-			Connection connection = connection();
-			if (connection == null) {
-				return this.reachability;
-			}
-			if (connection.isValid(TIMEOUT_SECONDS)) {
-				this.reachability = Reachability.reachable(now);
-			}
-			else {
-				closeConnection();
-				this.reachability = Reachability.unreachable("the server stopped answering", now);
-			}
+		try (Connection connection = this.connections.open()) {
+			this.reachability = connection.isValid(SideConnections.READ_TIMEOUT_SECONDS) ? Reachability.reachable(now)
+					: Reachability.unreachable("the server stopped answering", now);
 		}
-		catch (SQLException | RuntimeException ex) {
-			closeConnection();
+		catch (SQLException ex) {
+			this.reachability = TOO_MANY_CONNECTIONS.equals(ex.getSQLState()) ? Reachability.full(describe(ex), now)
+					: Reachability.unreachable(describe(ex), now);
+		}
+		catch (RuntimeException ex) {
 			this.reachability = Reachability.unreachable(describe(ex), now);
 		}
 		return this.reachability;
 	}
 
 	private void sampleQuietly() {
-		try {
-			Connection connection = connection();
-			if (connection != null) {
-				this.sample = sample(connection);
-			}
+		try (Connection connection = this.connections.open()) {
+			this.sample = sample(connection);
 		}
 		catch (SQLException | RuntimeException ex) {
-			closeConnection();
 			logger.debug("PoolGuard could not sample the server's connections: " + describe(ex));
 		}
 	}
 
 	private ServerSample sample(Connection connection) throws SQLException {
 		Map<String, Long> application = new LinkedHashMap<>();
+		Map<String, Long> poolGuard = new LinkedHashMap<>();
 		Map<String, Long> others = new LinkedHashMap<>();
 		try (var statement = connection.prepareStatement(SAMPLE_SQL)) {
-			String applicationName = this.applicationName.get();
-			statement.setString(1, (applicationName != null) ? applicationName : "");
+			statement.setString(1, this.connections.applicationName());
+			statement.setString(2, this.connections.sideApplicationName());
 			try (ResultSet result = statement.executeQuery()) {
 				while (result.next()) {
-					(result.getBoolean(2) ? application : others).merge(result.getString(1), result.getLong(3),
-							Long::sum);
+					Map<String, Long> owner = switch (result.getString(2)) {
+						case "application" -> application;
+						case "poolguard" -> poolGuard;
+						default -> others;
+					};
+					owner.merge(result.getString(1), result.getLong(3), Long::sum);
 				}
 			}
 		}
@@ -195,55 +178,9 @@ public final class ServerObserver implements AutoCloseable {
 			result.next();
 			maxConnections = Integer.parseInt(result.getString(1));
 		}
-		return new ServerSample(application, others, maxConnections, this.clock.instant());
-	}
-
-	/**
-	 * The observer's connection, opened if needed, but not more than once a second.
-	 */
-	private Connection connection() throws SQLException {
-		if (this.connection != null && !this.connection.isClosed()) {
-			return this.connection;
-		}
-		Instant now = this.clock.instant();
-		if (Duration.between(this.lastConnectAttempt, now).compareTo(RECONNECT_INTERVAL) < 0) {
-			return null;
-		}
-		this.lastConnectAttempt = now;
-		HikariDataSource pool = this.pool.get();
-		if (pool == null || pool.getJdbcUrl() == null) {
-			throw new SQLException("the pool has no JDBC URL to reach the server with");
-		}
-		Properties properties = new Properties();
-		properties.putAll(pool.getDataSourceProperties());
-		if (pool.getUsername() != null) {
-			properties.setProperty("user", pool.getUsername());
-		}
-		if (pool.getPassword() != null) {
-			properties.setProperty("password", pool.getPassword());
-		}
-		properties.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS));
-		properties.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS * 2));
-		properties.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS * 2));
-		String applicationName = this.applicationName.get();
-		properties.setProperty("ApplicationName", ((applicationName != null) ? applicationName + " " : "") + "(poolguard)");
-		this.connection = DriverManager.getConnection(pool.getJdbcUrl(), properties);
-		try (Statement statement = this.connection.createStatement()) {
-			statement.execute("SET statement_timeout = '" + TIMEOUT_SECONDS + "s'");
-		}
-		return this.connection;
-	}
-
-	private void closeConnection() {
-		if (this.connection != null) {
-			try {
-				this.connection.close();
-			}
-			catch (SQLException ex) {
-				// It is gone either way.
-			}
-			this.connection = null;
-		}
+		// This sample's own connection is PoolGuard's too.
+		poolGuard.merge("active", 1L, Long::sum);
+		return new ServerSample(application, poolGuard, others, maxConnections, this.clock.instant());
 	}
 
 	private static String describe(Throwable failure) {
@@ -254,8 +191,7 @@ public final class ServerObserver implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.thread.execute(this::closeConnection);
-		this.thread.shutdown();
+		this.thread.shutdownNow();
 	}
 
 	/**
@@ -263,24 +199,30 @@ public final class ServerObserver implements AutoCloseable {
 	 *
 	 * @param reachable {@code TRUE} or {@code FALSE}, or {@code null} before the first
 	 * check
+	 * @param full whether the server answered that it has no free connection
+	 * ({@code 53300}): reachable, but full
 	 * @param error why it did not answer, or {@code null}
 	 * @param checkedAt when the answer was given, or {@code null}
 	 * @param checking whether a check is still running
 	 */
-	public record Reachability(Boolean reachable, String error, Instant checkedAt, boolean checking) {
+	public record Reachability(Boolean reachable, boolean full, String error, Instant checkedAt, boolean checking) {
 
-		static final Reachability UNCHECKED = new Reachability(null, null, null, false);
+		static final Reachability UNCHECKED = new Reachability(null, false, null, null, false);
 
 		static Reachability reachable(Instant at) {
-			return new Reachability(true, null, at, false);
+			return new Reachability(true, false, null, at, false);
+		}
+
+		static Reachability full(String error, Instant at) {
+			return new Reachability(true, true, error, at, false);
 		}
 
 		static Reachability unreachable(String error, Instant at) {
-			return new Reachability(false, error, at, false);
+			return new Reachability(false, false, error, at, false);
 		}
 
 		Reachability stillChecking() {
-			return new Reachability(this.reachable, this.error, this.checkedAt, true);
+			return new Reachability(this.reachable, this.full, this.error, this.checkedAt, true);
 		}
 
 		/**

@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.resilience.AcquisitionEvents;
+import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 import dev.poolguard.autoconfigure.resilience.PoolSaturatedException;
 import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
@@ -89,7 +90,7 @@ class PoolGuardEndpointIntegrationTests {
 						assertThat(catchThrowable(dataSource::getConnection)).isInstanceOf(PoolSaturatedException.class);
 					}
 				}
-				List<AcquisitionEvents.Event> events = context.getBean(AcquisitionEvents.class).recent();
+				List<AcquisitionEvents.Event> events = context.getBean(GuardedHikariDataSource.class).events().recent();
 				assertThat(events).singleElement().satisfies((event) -> {
 					assertThat(event.type()).isEqualTo("rejected");
 					assertThat(event.count()).isEqualTo(5);
@@ -118,7 +119,7 @@ class PoolGuardEndpointIntegrationTests {
 				context.getBean(PoolGuardEndpoint.class).resize(2);
 				assertThat(pool.getMaximumPoolSize()).isEqualTo(2);
 				assertThat(pool.getMinimumIdle()).isEqualTo(2);
-				assertThat(context.getBean(AcquisitionEvents.class).recent())
+				assertThat(context.getBean(GuardedHikariDataSource.class).events().recent())
 					.anySatisfy((event) -> assertThat(event.message()).contains("connection-limit 5 -> 2"));
 			});
 	}
@@ -139,9 +140,30 @@ class PoolGuardEndpointIntegrationTests {
 				context.getBean(DataSource.class).getConnection().close();
 				assertThatExceptionOfType(InvalidEndpointRequestException.class)
 					.isThrownBy(() -> context.getBean(PoolGuardEndpoint.class).resize(20))
-					.withMessageContaining("over this instance's connection budget of 9");
+					.withMessageContaining("over this instance's share of the server's connections (8)");
 				assertThat(context.getBean(HikariDataSource.class).getMaximumPoolSize()).isEqualTo(3);
 			});
+	}
+
+	@Test
+	void refusesToResizePastTheServersLimitsEvenWithTheBudgetOff() {
+		this.contextRunner.withPropertyValues("poolguard.endpoint.resize-enabled=true", "poolguard.budget.mode=off",
+				"poolguard.connection-limit=3")
+			.run((context) -> {
+				PoolGuardEndpoint endpoint = context.getBean(PoolGuardEndpoint.class);
+				assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.resize(100_000))
+					.withMessageContaining("over this instance's share of the server's connections");
+				assertThat(endpoint.resize(5)).containsEntry("connectionLimit", 5);
+			});
+	}
+
+	@Test
+	void refusesToResizeWhenNothingIsKnownOfTheServersLimits() {
+		this.contextRunner.withPropertyValues("poolguard.endpoint.resize-enabled=true", "poolguard.budget.mode=off",
+				"spring.datasource.url=jdbc:postgresql://127.0.0.1:1/nowhere")
+			.run((context) -> assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> context.getBean(PoolGuardEndpoint.class).resize(5))
+				.withMessageContaining("could not be read"));
 	}
 
 	@Test

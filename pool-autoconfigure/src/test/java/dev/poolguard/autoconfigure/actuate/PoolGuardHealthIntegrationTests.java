@@ -16,11 +16,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
+import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
 import dev.poolguard.test.NetworkFault;
 import dev.poolguard.test.PostgresServer;
 import dev.poolguard.test.PostgresServers;
+import dev.poolguard.test.Role;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -136,20 +138,67 @@ class PoolGuardHealthIntegrationTests {
 	}
 
 	@Test
-	void opensOneConnectionOfItsOwnHoweverOftenItIsAsked() {
+	void holdsNoConnectionOfItsOwnBetweenChecksHoweverOftenItIsAsked() {
 		this.contextRunner.run((context) -> {
 			for (int i = 0; i < 20; i++) {
 				assertThat(health(context).getStatus()).isEqualTo(Status.UP);
 			}
-			assertThat(server.countBackends(this.applicationName + " (poolguard)")).isEqualTo(1);
+			await().untilAsserted(() -> assertThat(server.countBackends(this.applicationName + " (poolguard)")).isZero());
 			assertThat(server.countBackends(this.applicationName)).as("no pooled connection borrowed").isZero();
 		});
 	}
 
 	@Test
+	void staysUpWhileTheRoleHasNoSlotLeftForPoolGuardAndThePoolServes() throws SQLException {
+		Role limited = server.createRole("full_" + UUID.randomUUID().toString().substring(0, 8), "secret", 2);
+		this.contextRunner
+			.withPropertyValues("spring.datasource.username=" + limited.name(), "spring.datasource.password=secret",
+					"poolguard.connection-limit=2")
+			.run((context) -> {
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				try (Connection first = pool.getConnection(); Connection second = pool.getConnection()) {
+					Health health = checked(context);
+					assertThat(health.getStatus()).as("every request is served: the service is ready")
+						.isEqualTo(Status.UP);
+					assertThat(details(health, "database")).containsEntry("reachable", true)
+						.containsEntry("serverFull", true);
+					assertThat(first.isValid(1)).isTrue();
+				}
+			});
+	}
+
+	@Test
+	void poolKeepsEverySlotOfATightRoleWhileHealthIsCheckedAndTheServerSampled() throws SQLException {
+		Role tight = server.createRole("tight_" + UUID.randomUUID().toString().substring(0, 8), "secret", 3);
+		this.contextRunner
+			.withPropertyValues("spring.datasource.username=" + tight.name(), "spring.datasource.password=secret",
+					"poolguard.connection-limit=3", "poolguard.server-metrics.enabled=true",
+					"poolguard.server-metrics.interval=1s")
+			.run((context) -> {
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				for (int i = 0; i < 5; i++) {
+					assertThat(checked(context).getStatus()).isEqualTo(Status.UP);
+				}
+				List<Connection> connections = new ArrayList<>();
+				try {
+					for (int i = 0; i < 3; i++) {
+						connections.add(pool.getConnection());
+					}
+					assertThat(connections).allSatisfy((connection) -> assertThat(connection.isValid(1)).isTrue());
+					assertThat(checked(context).getStatus()).isEqualTo(Status.UP);
+				}
+				finally {
+					for (Connection connection : connections) {
+						connection.close();
+					}
+				}
+			});
+	}
+
+	@Test
 	void downWhileTheCircuitBreakerIsOpen() {
 		this.contextRunner.run((context) -> {
-			context.getBean(AcquisitionResilience.class).circuitBreaker().transitionToOpenState();
+			context.getBean(GuardedHikariDataSource.class).resilience().circuitBreaker().transitionToOpenState();
 			Health health = health(context);
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(details(health, "circuitBreaker")).containsEntry("state", "OPEN");
@@ -160,6 +209,13 @@ class PoolGuardHealthIntegrationTests {
 	void canBeTurnedOffLikeAnyHealthIndicator() {
 		this.contextRunner.withPropertyValues("management.health.poolguard.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("poolguardHealthIndicator"));
+	}
+
+	/**
+	 * The health once a check has finished, rather than the last answer while one runs.
+	 */
+	private static Health checked(AssertableApplicationContext context) {
+		return await().until(() -> health(context), (health) -> !details(health, "database").containsKey("checking"));
 	}
 
 	private static Health health(AssertableApplicationContext context) {

@@ -36,7 +36,10 @@ class BudgetStartupIntegrationTests {
 
 	private static final String PASSWORD = "startup-pw-" + UUID.randomUUID();
 
-	private static final Role role = server.createRole("budget_startup", PASSWORD, 8);
+	/**
+	 * Role limit 9: one instance's budget is 9 - 1 PoolGuard side connection = 8.
+	 */
+	private static final Role role = server.createRole("budget_startup", PASSWORD, 9);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
@@ -50,21 +53,23 @@ class BudgetStartupIntegrationTests {
 		this.contextRunner.withPropertyValues("poolguard.budget.mode=fail", "poolguard.connection-limit=10")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.isInstanceOf(ConnectionBudgetExceededException.class));
+				.as("the check runs as the pool's bean is created, so its exception comes wrapped in that bean's")
+				.hasRootCauseInstanceOf(ConnectionBudgetExceededException.class));
 	}
 
 	@Test
 	void failureAnalysisShowsTheArithmeticAndTheFix() {
 		this.contextRunner
 			.withPropertyValues("poolguard.budget.mode=fail", "poolguard.connection-limit=10", "poolguard.instances=2",
-					"poolguard.reserved-connections=2")
+					"poolguard.reserved-connections=1")
 			.run((context) -> {
 				FailureAnalysis analysis = new ConnectionBudgetFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("PoolGuard connection budget: OVER")
 					.contains("max_connections 20 - superuser_reserved_connections 3")
 					.contains("role budget_startup CONNECTION LIMIT")
-					.contains("min(17, 8, none)")
-					.contains("(8 - poolguard.reserved-connections 2) / poolguard.instances 2")
+					.contains("min(17, 9, none)")
+					.contains(
+							"(9 - poolguard.reserved-connections 1) / poolguard.instances 2 - 1 PoolGuard side connection")
 					.contains("= 3 per instance")
 					.contains("poolguard.connection-limit 10 > budget 3")
 					.containsPattern("recommended +poolguard.connection-limit=2 \\(80 % of the budget\\)")
@@ -138,7 +143,7 @@ class BudgetStartupIntegrationTests {
 				.withPropertyValues("spring.datasource.url=" + stopped.jdbcUrl(),
 						"spring.datasource.username=" + stopped.username(),
 						"spring.datasource.password=" + stopped.password(), "poolguard.budget.mode=fail",
-						"poolguard.instances=10")
+						"poolguard.instances=8")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					ConnectionBudget budget = context.getBean(ConnectionBudget.class);
@@ -150,6 +155,7 @@ class BudgetStartupIntegrationTests {
 					stopped.start();
 					await().atMost(Duration.ofSeconds(20))
 						.until(() -> budget.report().verdict() == BudgetVerdict.OVER);
+					// 17 / 8 instances - 1 PoolGuard side connection = 1 per instance.
 					await().untilAsserted(() -> assertThat(output.getOut())
 						.contains("PoolGuard connection budget OVER: poolguard.connection-limit 10 > budget 1")
 						.contains("Startup was not stopped (poolguard.budget.mode=fail) because the server could not be reached then"));

@@ -38,7 +38,11 @@ class BudgetVerificationIntegrationTests {
 
 	private static final PostgresServer server = PostgresServers.shared(Map.of("max_connections", "20"));
 
-	private static final Role role = server.createRole("budget_verify", "verify-secret", 8);
+	/**
+	 * Role limit 9: the budget is 9 - 1 PoolGuard side connection = 8; 6 is OK, 8 is
+	 * TIGHT and 10 is OVER.
+	 */
+	private static final Role role = server.createRole("budget_verify", "verify-secret", 9);
 
 	private final List<Integer> exitCodes = new CopyOnWriteArrayList<>();
 

@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * {@code max_connections=20} (and PostgreSQL's default
  * {@code superuser_reserved_connections=3}, so 17 slots for ordinary roles): each of
  * the server's, the role's and the database's limits decides the budget when it is the
- * smallest, and instances and reserved connections divide it.
+ * smallest, instances and reserved connections divide it, and each instance's share
+ * keeps one slot for PoolGuard's own side connection ({@link BudgetReport#SIDE_CONNECTIONS}).
  */
 class ConnectionBudgetIntegrationTests {
 
@@ -51,7 +52,7 @@ class ConnectionBudgetIntegrationTests {
 			assertThat(report.serverLimits().maxConnections()).isEqualTo(20);
 			assertThat(report.serverLimits().superuserReservedConnections()).isEqualTo(3);
 			assertThat(report.usableConnections()).isEqualTo(17);
-			assertThat(report.connectionBudget()).isEqualTo(17);
+			assertThat(report.connectionBudget()).as("17 - 1 PoolGuard side connection").isEqualTo(16);
 			assertThat(report.toMap()).containsEntry("limitedBy", "max_connections");
 		});
 	}
@@ -62,7 +63,8 @@ class ConnectionBudgetIntegrationTests {
 		this.contextRunner.withPropertyValues(account.datasource()).run((context) -> {
 			BudgetReport report = checked(context.getBean(ConnectionBudget.class));
 			assertThat(report.serverLimits().roleConnectionLimit()).isEqualTo(8);
-			assertThat(report.connectionBudget()).isEqualTo(8);
+			assertThat(report.usableConnections()).isEqualTo(8);
+			assertThat(report.connectionBudget()).as("8 - 1 PoolGuard side connection").isEqualTo(7);
 			assertThat(report.toMap()).containsEntry("limitedBy", "the role's CONNECTION LIMIT");
 		});
 	}
@@ -73,7 +75,8 @@ class ConnectionBudgetIntegrationTests {
 		this.contextRunner.withPropertyValues(account.datasource()).run((context) -> {
 			BudgetReport report = checked(context.getBean(ConnectionBudget.class));
 			assertThat(report.serverLimits().databaseConnectionLimit()).isEqualTo(6);
-			assertThat(report.connectionBudget()).isEqualTo(6);
+			assertThat(report.usableConnections()).isEqualTo(6);
+			assertThat(report.connectionBudget()).as("6 - 1 PoolGuard side connection").isEqualTo(5);
 			assertThat(report.toMap()).containsEntry("limitedBy", "the database's CONNECTION LIMIT");
 		});
 	}
@@ -83,8 +86,8 @@ class ConnectionBudgetIntegrationTests {
 		Account account = account(-1, -1);
 		this.contextRunner.withPropertyValues(account.datasource()).withPropertyValues("poolguard.instances=4")
 			.run((context) -> assertThat(checked(context.getBean(ConnectionBudget.class)).connectionBudget())
-				.as("17 / 4, rounded down")
-				.isEqualTo(4));
+				.as("17 / 4, rounded down, - 1 PoolGuard side connection")
+				.isEqualTo(3));
 	}
 
 	@Test
@@ -94,15 +97,19 @@ class ConnectionBudgetIntegrationTests {
 			.withPropertyValues("poolguard.instances=2", "poolguard.reserved-connections=5")
 			.run((context) -> {
 				BudgetReport report = checked(context.getBean(ConnectionBudget.class));
-				assertThat(report.connectionBudget()).as("(17 - 5) / 2").isEqualTo(6);
-				assertThat(report.arithmetic()).contains("(17 - poolguard.reserved-connections 5) / poolguard.instances 2")
-					.contains("= 6 per instance");
+				assertThat(report.connectionBudget()).as("(17 - 5) / 2 - 1").isEqualTo(5);
+				assertThat(report.arithmetic())
+					.contains("(17 - poolguard.reserved-connections 5) / poolguard.instances 2 - 1 PoolGuard side connection")
+					.contains("= 5 per instance");
+				assertThat(report.summary())
+					.contains("/ instances 2 - 1 PoolGuard side connection = 5");
 			});
 	}
 
 	@Test
 	void poolWithinEightyPercentOfTheBudgetIsOk() {
-		Account account = account(10, -1);
+		// Role limit 11 - 1 PoolGuard side connection = budget 10; 8 is 80 % of it.
+		Account account = account(11, -1);
 		this.contextRunner.withPropertyValues(account.datasource()).withPropertyValues("poolguard.connection-limit=8")
 			.run((context) -> {
 				BudgetReport report = checked(context.getBean(ConnectionBudget.class));
@@ -113,7 +120,8 @@ class ConnectionBudgetIntegrationTests {
 
 	@Test
 	void poolAboveEightyPercentOfTheBudgetIsTight() {
-		Account account = account(10, -1);
+		// Role limit 11 - 1 PoolGuard side connection = budget 10; 9 is 90 % of it.
+		Account account = account(11, -1);
 		this.contextRunner.withPropertyValues(account.datasource()).withPropertyValues("poolguard.connection-limit=9")
 			.run((context) -> {
 				BudgetReport report = checked(context.getBean(ConnectionBudget.class));
@@ -124,7 +132,8 @@ class ConnectionBudgetIntegrationTests {
 
 	@Test
 	void poolAboveTheBudgetIsOverAndTheRecommendationLeavesAFifthFree() {
-		Account account = account(10, -1);
+		// Role limit 11 - 1 PoolGuard side connection = budget 10.
+		Account account = account(11, -1);
 		this.contextRunner.withPropertyValues(account.datasource()).withPropertyValues("poolguard.connection-limit=11")
 			.run((context) -> {
 				BudgetReport report = checked(context.getBean(ConnectionBudget.class));
@@ -138,7 +147,8 @@ class ConnectionBudgetIntegrationTests {
 
 	@Test
 	void connectionLimitSetThroughHikariPropertiesIsTheOneToChange() {
-		Account account = account(4, -1);
+		// Role limit 5 - 1 PoolGuard side connection = budget 4; 80 % of it is 3.
+		Account account = account(5, -1);
 		this.contextRunner.withPropertyValues(account.datasource())
 			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=6")
 			.run((context) -> {
@@ -162,7 +172,8 @@ class ConnectionBudgetIntegrationTests {
 			this.contextRunner.withPropertyValues(account.datasource()).run((context) -> {
 				BudgetReport report = checked(context.getBean(ConnectionBudget.class));
 				assertThat(report.serverLimits().otherClientConnections()).isGreaterThanOrEqualTo(3);
-				assertThat(report.connectionBudget()).isEqualTo(17);
+				assertThat(report.connectionBudget()).as("17 - 1 PoolGuard side connection, other clients not subtracted")
+					.isEqualTo(16);
 				assertThat(report.notes()).anySatisfy((note) -> assertThat(note)
 					.contains("belong to other clients, more than poolguard.reserved-connections (0)"));
 			});
@@ -212,7 +223,8 @@ class ConnectionBudgetIntegrationTests {
 			.run((context) -> {
 				BudgetReport report = checked(context.getBean(ConnectionBudget.class));
 				assertThat(report.serverLimits().superuser()).isTrue();
-				assertThat(report.connectionBudget()).isEqualTo(17);
+				assertThat(report.connectionBudget()).as("17 - 1 PoolGuard side connection, database limit 5 ignored")
+					.isEqualTo(16);
 				assertThat(report.notes()).anySatisfy((note) -> assertThat(note).contains("is a superuser"));
 			});
 	}
@@ -262,7 +274,8 @@ class ConnectionBudgetIntegrationTests {
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				await().untilAsserted(() -> assertThat(registry.get("poolguard.budget.connections").gauge().value())
-					.isEqualTo(7));
+					.as("role limit 7 - 1 PoolGuard side connection")
+					.isEqualTo(6));
 			});
 	}
 

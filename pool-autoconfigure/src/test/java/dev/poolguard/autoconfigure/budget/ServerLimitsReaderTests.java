@@ -8,21 +8,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the limits' own connection keeps of the pool's URL, and what a failure to read the
- * limits is allowed to say.
+ * What a failure to read the limits is allowed to say.
  */
 class ServerLimitsReaderTests {
-
-	@Test
-	void timeoutsInTheUrlAreDroppedSoThatTheShortOnesHold() {
-		assertThat(ServerLimitsReader.withoutTimeouts(
-				"jdbc:postgresql://db:5432/orders?sslmode=require&socketTimeout=0&connectTimeout=60&LOGINTIMEOUT=99"))
-			.isEqualTo("jdbc:postgresql://db:5432/orders?sslmode=require");
-		assertThat(ServerLimitsReader.withoutTimeouts("jdbc:postgresql://db:5432/orders?socketTimeout=0"))
-			.isEqualTo("jdbc:postgresql://db:5432/orders");
-		assertThat(ServerLimitsReader.withoutTimeouts("jdbc:postgresql://db:5432/orders"))
-			.isEqualTo("jdbc:postgresql://db:5432/orders");
-	}
 
 	@Test
 	void failureQuotingTheUrlDoesNotShowItsPassword() {

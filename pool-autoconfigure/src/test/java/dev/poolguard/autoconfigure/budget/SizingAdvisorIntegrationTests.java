@@ -90,8 +90,9 @@ class SizingAdvisorIntegrationTests {
 
 	@Test
 	void adviceNeverGoesPastTheBudget() {
-		// (20 - 3) / 4 instances = 4 connections per instance; the traffic needs about 6.
-		this.contextRunner.withPropertyValues("poolguard.connection-limit=10", "poolguard.instances=4")
+		// (20 - 3) / 3 instances - 1 PoolGuard side connection = 4 connections per
+		// instance; the traffic needs about 6.
+		this.contextRunner.withPropertyValues("poolguard.connection-limit=10", "poolguard.instances=3")
 			.run((context) -> {
 				SizingAdvisor advisor = context.getBean(SizingAdvisor.class);
 				try (SteadyArrivals load = new SteadyArrivals(context.getBean(DataSource.class), ARRIVALS_PER_SECOND,

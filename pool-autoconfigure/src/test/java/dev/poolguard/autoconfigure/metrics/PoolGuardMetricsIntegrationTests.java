@@ -1,11 +1,13 @@
 package dev.poolguard.autoconfigure.metrics;
 
 import java.sql.Connection;
+import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.resilience.DatabaseUnavailableException;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
@@ -13,6 +15,7 @@ import dev.poolguard.autoconfigure.resilience.PoolSaturatedException;
 import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
 import dev.poolguard.test.PostgresServer;
 import dev.poolguard.test.PostgresServers;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.junit.jupiter.api.Test;
@@ -42,7 +45,8 @@ class PoolGuardMetricsIntegrationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
 				PoolGuardResilienceAutoConfiguration.class, PoolGuardServerAutoConfiguration.class,
-				PoolGuardMetricsAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				PoolGuardMetricsAutoConfiguration.class, PoolGuardBudgetAutoConfiguration.class,
+				DataSourceAutoConfiguration.class,
 				DataSourcePoolMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
@@ -111,10 +115,32 @@ class PoolGuardMetricsIntegrationTests {
 	}
 
 	@Test
-	void resilience4jAndHikariMetricsAreThereToo() {
+	void everyPoolGuardMeterCarriesThePoolTag() {
 		this.contextRunner.run((context) -> {
 			context.getBean(DataSource.class).getConnection().close();
+			List<Meter> meters = context.getBean(MeterRegistry.class)
+				.getMeters()
+				.stream()
+				.filter((meter) -> meter.getId().getName().startsWith("poolguard"))
+				.toList();
+			assertThat(meters).extracting((meter) -> meter.getId().getName()).contains("poolguard.budget.connections");
+			assertThat(meters).allSatisfy((meter) -> assertThat(meter.getId().getTag("pool")).isEqualTo("dataSource"));
+		});
+	}
+
+	@Test
+	void resilience4jAndHikariMetricsAreThereToo() {
+		this.contextRunner.run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			for (int i = 0; i < 100; i++) {
+				dataSource.getConnection().close();
+			}
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("resilience4j.circuitbreaker.calls")
+				.tag("name", "poolguard")
+				.tag("kind", "successful")
+				.timer()
+				.count()).as("every acquisition, not the first 20 only").isEqualTo(100);
 			assertThat(registry.get("resilience4j.circuitbreaker.state").tag("name", "poolguard").gauges()).isNotEmpty();
 			assertThat(registry.get("resilience4j.retry.calls").tag("name", "poolguard").functionCounters())
 				.isNotEmpty();

@@ -47,8 +47,10 @@ class PoolTuningAutoConfigurationTests {
 				.containsEntry("tcpKeepAlive", "true")
 				.containsEntry("preparedStatementCacheQueries", "256")
 				.containsEntry("preparedStatementCacheSizeMiB", "5")
-				.containsEntry("prepareThreshold", "5")
-				.doesNotContainKey("ApplicationName");
+				.containsEntry("prepareThreshold", "5");
+			assertThat(pool.getDataSourceProperties().getProperty("ApplicationName"))
+				.as("without spring.application.name, a name of this process's own, not pgjdbc's shared default")
+				.matches("app-" + ProcessHandle.current().pid() + "-[0-9a-f]+");
 		});
 	}
 

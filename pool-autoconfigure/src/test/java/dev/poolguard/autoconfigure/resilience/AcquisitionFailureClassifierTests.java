@@ -104,6 +104,30 @@ class AcquisitionFailureClassifierTests {
 		}
 	}
 
+	@Test
+	void interruptedWaitIsNeitherADatabaseFailureNorWorthRetrying() throws SQLException {
+		try (HikariDataSource pool = pool(server.jdbcUrl(), 1); Connection busy = pool.getConnection()) {
+			Thread.currentThread().interrupt();
+			SQLException failure = failureOf(pool::getConnection);
+			try {
+				assertThat(AcquisitionFailureClassifier.classify(failure)).isEqualTo(FailureKind.INTERRUPTED);
+				assertThat(AcquisitionFailureClassifier.isDatabaseFailure(failure)).isFalse();
+				assertThat(AcquisitionFailureClassifier.isWorthRetrying(failure)).isFalse();
+			}
+			finally {
+				Thread.interrupted();
+			}
+		}
+	}
+
+	@Test
+	void driversRuntimeFailureIsNotCountedAgainstTheDatabase() {
+		IllegalStateException failure = new IllegalStateException("a bug in a driver or a data source of the application");
+		assertThat(AcquisitionFailureClassifier.classify(failure)).isEqualTo(FailureKind.OTHER);
+		assertThat(AcquisitionFailureClassifier.isDatabaseFailure(failure)).isFalse();
+		assertThat(AcquisitionFailureClassifier.isWorthRetrying(failure)).isFalse();
+	}
+
 	private static HikariDataSource pool(String jdbcUrl, int size) {
 		HikariDataSource pool = new HikariDataSource();
 		pool.setJdbcUrl(jdbcUrl);

@@ -52,7 +52,7 @@ class BadConfigurationIntegrationTests {
 					.hasMessageNotContaining("request timed out")
 					.hasMessageNotContaining("Wr0ng-Pa55word-42");
 				assertThat(failure.getSQLState()).isEqualTo("28P01");
-				AcquisitionResilience resilience = context.getBean(AcquisitionResilience.class);
+				AcquisitionResilience resilience = context.getBean(GuardedHikariDataSource.class).resilience();
 				assertThat(resilience.circuitBreaker().getMetrics().getNumberOfFailedCalls())
 					.as("attempts made").isEqualTo(1);
 			});
@@ -72,7 +72,7 @@ class BadConfigurationIntegrationTests {
 				assertThat((Throwable) failure).hasMessageContaining("database \"no_such_database\" does not exist")
 					.hasMessageContaining("Check the database name in spring.datasource.url")
 					.hasMessageNotContaining("request timed out");
-				assertThat(context.getBean(AcquisitionResilience.class)
+				assertThat(context.getBean(GuardedHikariDataSource.class).resilience()
 					.circuitBreaker()
 					.getMetrics()
 					.getNumberOfFailedCalls()).isEqualTo(1);

@@ -47,7 +47,7 @@ class ConnectionLimitIntegrationTests {
 			.withPropertyValues("poolguard.connection-limit=4")
 			.run((context) -> {
 				DataSource dataSource = context.getBean(DataSource.class);
-				AcquisitionResilience resilience = context.getBean(AcquisitionResilience.class);
+				AcquisitionResilience resilience = context.getBean(GuardedHikariDataSource.class).resilience();
 				Connection first = dataSource.getConnection();
 				Connection second = dataSource.getConnection();
 				CompletableFuture<Connection> third = CompletableFuture.supplyAsync(() -> connect(dataSource));
@@ -73,7 +73,7 @@ class ConnectionLimitIntegrationTests {
 				.withPropertyValues("poolguard.connection-limit=2")
 				.run((context) -> {
 					DataSource dataSource = context.getBean(DataSource.class);
-					AcquisitionResilience resilience = context.getBean(AcquisitionResilience.class);
+					AcquisitionResilience resilience = context.getBean(GuardedHikariDataSource.class).resilience();
 					CompletableFuture<Connection> request = CompletableFuture.supplyAsync(() -> connect(dataSource));
 					await().until(() -> resilience.circuitBreaker().getMetrics().getNumberOfFailedCalls() >= 1);
 					otherClients.remove(0).close();

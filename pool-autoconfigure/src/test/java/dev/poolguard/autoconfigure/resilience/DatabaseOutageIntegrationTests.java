@@ -70,7 +70,7 @@ class DatabaseOutageIntegrationTests {
 	void serverStoppedUnderLoadOpensTheBreakerFailsFastAndServesAgainAfterRestart(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("spring.datasource.url=" + server.jdbcUrl()).run((context) -> {
 			DataSource dataSource = context.getBean(DataSource.class);
-			CircuitBreaker breaker = context.getBean(AcquisitionResilience.class).circuitBreaker();
+			CircuitBreaker breaker = context.getBean(GuardedHikariDataSource.class).resilience().circuitBreaker();
 			try (RequestLoad load = new RequestLoad(dataSource, 4)) {
 				await().until(() -> load.successesSince(0) > 20);
 
@@ -109,7 +109,7 @@ class DatabaseOutageIntegrationTests {
 					"poolguard.circuit-breaker.minimum-number-of-calls=100")
 			.run((context) -> {
 				DataSource dataSource = context.getBean(DataSource.class);
-				CircuitBreaker breaker = context.getBean(AcquisitionResilience.class).circuitBreaker();
+				CircuitBreaker breaker = context.getBean(GuardedHikariDataSource.class).resilience().circuitBreaker();
 				dataSource.getConnection().close();
 				server.stop();
 				try {
@@ -191,7 +191,7 @@ class DatabaseOutageIntegrationTests {
 					"poolguard.circuit-breaker.wait-duration-in-open-state=60s")
 			.run((context) -> {
 				DataSource dataSource = context.getBean(DataSource.class);
-				CircuitBreaker breaker = context.getBean(AcquisitionResilience.class).circuitBreaker();
+				CircuitBreaker breaker = context.getBean(GuardedHikariDataSource.class).resilience().circuitBreaker();
 				try (RequestLoad load = new RequestLoad(dataSource, 2)) {
 					await().until(() -> load.successesSince(0) > 10);
 					server.stop();
@@ -215,7 +215,7 @@ class DatabaseOutageIntegrationTests {
 						"poolguard.retry.initial-backoff=100ms", "poolguard.retry.max-backoff=100ms")
 				.run((context) -> {
 					DataSource dataSource = context.getBean(DataSource.class);
-					CircuitBreaker breaker = context.getBean(AcquisitionResilience.class).circuitBreaker();
+					CircuitBreaker breaker = context.getBean(GuardedHikariDataSource.class).resilience().circuitBreaker();
 					try (RequestLoad load = new RequestLoad(dataSource, 3)) {
 						await().until(() -> load.successesSince(0) > 20);
 

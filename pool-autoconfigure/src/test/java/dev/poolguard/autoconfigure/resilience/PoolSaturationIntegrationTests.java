@@ -68,7 +68,7 @@ class PoolSaturationIntegrationTests {
 				for (CompletableFuture<Connection> waiter : waiters) {
 					waiter.get(5, TimeUnit.SECONDS).close();
 				}
-				assertBreakerClosedWithoutFailures(context.getBean(AcquisitionResilience.class));
+				assertBreakerClosedWithoutFailures(context.getBean(GuardedHikariDataSource.class).resilience());
 			});
 	}
 
@@ -82,7 +82,7 @@ class PoolSaturationIntegrationTests {
 				assertThat((Throwable) timedOut).hasMessageContaining("no connection came free within")
 					.hasMessageContaining("the database is healthy");
 			}
-			AcquisitionResilience resilience = context.getBean(AcquisitionResilience.class);
+			AcquisitionResilience resilience = context.getBean(GuardedHikariDataSource.class).resilience();
 			assertBreakerClosedWithoutFailures(resilience);
 			assertThat(resilience.retry().getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isZero();
 		});

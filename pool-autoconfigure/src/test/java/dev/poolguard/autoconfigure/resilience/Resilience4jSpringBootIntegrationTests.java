@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,14 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "resilience4j.circuitbreaker.instances.poolguard.failure-rate-threshold=25",
+				"resilience4j.circuitbreaker.instances.poolguard.minimum-number-of-calls=2",
 				"resilience4j.retry.instances.poolguard.max-attempts=5", "spring.flyway.enabled=false",
 				"management.endpoints.web.exposure.include=circuitbreakers,retries" })
 class Resilience4jSpringBootIntegrationTests {
 
 	private static final PostgresServer server = PostgresServers.shared();
-
-	@Autowired
-	private AcquisitionResilience resilience;
 
 	@Autowired
 	private CircuitBreakerRegistry circuitBreakers;
@@ -65,21 +64,22 @@ class Resilience4jSpringBootIntegrationTests {
 
 	@Test
 	void poolGuardUsesTheInstancesOfTheApplicationsRegistries() {
-		assertThat(this.resilience.circuitBreaker()).isSameAs(this.circuitBreakers.circuitBreaker("poolguard"));
-		assertThat(this.resilience.retry()).isSameAs(this.retries.retry("poolguard"));
+		assertThat(resilience().circuitBreaker()).isSameAs(this.circuitBreakers.circuitBreaker("poolguard"));
+		assertThat(resilience().retry()).isSameAs(this.retries.retry("poolguard"));
 	}
 
 	@Test
 	void propertySetOnThePoolGuardInstanceOverridesOnlyThatSetting() {
-		CircuitBreakerConfig config = this.resilience.circuitBreaker().getCircuitBreakerConfig();
+		CircuitBreakerConfig config = resilience().circuitBreaker().getCircuitBreakerConfig();
 		assertThat(config.getFailureRateThreshold()).isEqualTo(25);
+		assertThat(config.getMinimumNumberOfCalls()).isEqualTo(2);
 		assertThat(config.getSlidingWindowSize()).as("PoolGuard's default, not Resilience4j's 100").isEqualTo(20);
-		assertThat(config.getMinimumNumberOfCalls()).isEqualTo(5);
+		assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED);
 		assertThat(config.getWaitIntervalFunctionInOpenState().apply(1)).as("PoolGuard's 1s, not Resilience4j's 60s")
 			.isEqualTo(Duration.ofSeconds(1).toMillis());
 		assertThat(config.getSlidingWindowSynchronizationStrategy())
 			.isEqualTo(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE);
-		Retry retry = this.resilience.retry();
+		Retry retry = resilience().retry();
 		assertThat(retry.getRetryConfig().getMaxAttempts()).isEqualTo(5);
 		assertThat(retry.getRetryConfig().getIntervalBiFunction().apply(1, null)).as("PoolGuard's first backoff")
 			.isBetween(50L, 150L);
@@ -98,6 +98,10 @@ class Resilience4jSpringBootIntegrationTests {
 			.isEqualTo(CircuitBreaker.State.CLOSED.name());
 		assertThat(JsonPath.<Object>read(response.body(), "$.circuitBreakers.poolguard.failureRateThreshold"))
 			.hasToString("25.0%");
+	}
+
+	private AcquisitionResilience resilience() {
+		return DataSourceUnwrapper.unwrap(this.dataSource, GuardedHikariDataSource.class).resilience();
 	}
 
 	@SpringBootConfiguration
