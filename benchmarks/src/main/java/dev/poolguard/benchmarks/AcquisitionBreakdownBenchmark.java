@@ -7,10 +7,6 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
 import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,18 +30,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  * <li>{@code hikari}: raw HikariCP, the baseline.</li>
  * <li>{@code guard-only}: PoolGuard's guarded pool with the circuit breaker and the retry
- * turned off: the wrapper and the {@code max-waiting} check.</li>
+ * turned off: the wrapper and its load-shedding check.</li>
  * <li>{@code retry-only}: plus the retry; PoolGuard touches it only after a failure, so
  * this should cost nothing more.</li>
- * <li>{@code breaker-lock-free}: PoolGuard's defaults, i.e. the {@code poolguard} case of
- * the main benchmark: the breaker with Resilience4j's {@code LOCK_FREE} count-based
- * sliding window, which PoolGuard chooses.</li>
- * <li>{@code breaker-synchronized}: the same, with Resilience4j's {@code SYNCHRONIZED}
- * window instead: the alternative for the window's strategy.</li>
- * <li>{@code clean-window-shortcut}: an experiment (see
- * {@link CleanWindowShortcutExperiment}), the default breaker that skips recording a
- * success into a full window with no failures.</li>
+ * <li>{@code breaker}: plus the circuit breaker: PoolGuard's defaults, i.e. the
+ * {@code poolguard} case of the main benchmark.</li>
  * </ul>
+ * Every variant is built through PoolGuard's public entry points only
+ * ({@code AcquisitionResilience.of(PoolGuardProperties)} and the
+ * {@code GuardedHikariDataSource} constructor), so it measures what an application gets.
  *
  * @author PoolGuard
  */
@@ -60,8 +53,7 @@ public class AcquisitionBreakdownBenchmark {
 	/**
 	 * How much of PoolGuard's guard is on; see the class description.
 	 */
-	@Param({ "hikari", "guard-only", "retry-only", "breaker-lock-free", "breaker-synchronized",
-			"clean-window-shortcut" })
+	@Param({ "hikari", "guard-only", "retry-only", "breaker" })
 	public String pool;
 
 	private HikariDataSource dataSource;
@@ -72,11 +64,7 @@ public class AcquisitionBreakdownBenchmark {
 			case "hikari" -> BenchmarkPools.startHikari();
 			case "guard-only" -> BenchmarkPools.startGuarded(resilience(false, false));
 			case "retry-only" -> BenchmarkPools.startGuarded(resilience(false, true));
-			case "breaker-lock-free" -> BenchmarkPools.startGuarded(resilience(true, true));
-			case "breaker-synchronized" -> BenchmarkPools.startGuarded(synchronizedWindow(resilience(true, true)));
-			case "clean-window-shortcut" -> BenchmarkPools.start(new CleanWindowShortcutExperiment(
-					BenchmarkPools.configured("bench-experiment"), resilience(true, true).circuitBreaker(),
-					new PoolGuardProperties().getMaxWaiting()));
+			case "breaker" -> BenchmarkPools.startGuarded(resilience(true, true));
 			default -> throw new IllegalArgumentException("Unknown variant '" + this.pool + "'");
 		};
 	}
@@ -103,20 +91,6 @@ public class AcquisitionBreakdownBenchmark {
 		properties.getCircuitBreaker().setEnabled(breaker);
 		properties.getRetry().setEnabled(retry);
 		return AcquisitionResilience.of(properties);
-	}
-
-	/**
-	 * PoolGuard's breaker with every setting kept but the sliding window's
-	 * synchronization.
-	 */
-	private static AcquisitionResilience synchronizedWindow(AcquisitionResilience defaults) {
-		CircuitBreakerConfig config = defaults.circuitBreaker().getCircuitBreakerConfig();
-		CircuitBreakerConfig synchronizedConfig = CircuitBreakerConfig.from(config)
-			.slidingWindow(config.getSlidingWindowSize(), config.getMinimumNumberOfCalls(),
-					SlidingWindowType.COUNT_BASED, SlidingWindowSynchronizationStrategy.SYNCHRONIZED)
-			.build();
-		return new AcquisitionResilience(CircuitBreaker.of(defaults.circuitBreaker().getName(), synchronizedConfig),
-				defaults.retry(), defaults.maxWaiting());
 	}
 
 }

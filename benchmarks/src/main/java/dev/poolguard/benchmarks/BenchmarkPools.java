@@ -60,7 +60,7 @@ final class BenchmarkPools {
 	/**
 	 * Builds PoolGuard's guarded pool, with the given resilience, on the benchmark's
 	 * configuration, and starts it, full.
-	 * @param resilience the circuit breaker, retry and max-waiting to guard with
+	 * @param resilience the circuit breaker, retry and load shedding to guard with
 	 * @return the started pool
 	 * @throws SQLException if the pool does not start
 	 */

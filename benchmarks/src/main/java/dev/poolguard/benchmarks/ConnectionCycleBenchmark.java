@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What PoolGuard adds to connection acquisition: one {@code getConnection()} followed by
  * {@code close()}, through a plain HikariCP pool ({@code hikari}) and through PoolGuard's
- * guarded pool with its default circuit breaker, retry and {@code max-waiting} guard
+ * guarded pool with its default circuit breaker, retry and load shedding
  * ({@code poolguard}), both on the same configuration over a driver with no database
  * (see {@link BenchmarkPools}).
  *
