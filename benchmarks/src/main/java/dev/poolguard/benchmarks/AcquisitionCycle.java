@@ -16,17 +16,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cycle every request of an application pays: one {@code getConnection()} followed by
- * {@code close()}, on a pool that a subclass starts from its {@code pool} parameter. The
- * threads share one pool, as an application's request threads do.
- *
- * <p>
- * Two modes: average time per cycle, the figure the target is about, and throughput, all
- * threads' cycles per unit of time. With more threads than cores the average time is the
- * mean of each thread's own average, which a thread the scheduler starves inflates;
- * throughput does not care which thread did the work, so its ratio is the steadier one.
- * The annotations' defaults are for running JMH directly; {@code benchmarks/run-jmh.sh}
- * runs the cycle at 1 and 4 threads.
+ * The cycle every request pays, {@code getConnection()} then {@code close()}, on one pool
+ * shared by the threads, which a subclass starts from its {@code pool} parameter. Average
+ * time per cycle is what the target is about; throughput, which does not care which thread
+ * did the work, is the steadier ratio with more threads than cores.
  *
  * @author PoolGuard
  */
@@ -44,12 +37,7 @@ public abstract class AcquisitionCycle {
 		this.dataSource.close();
 	}
 
-	/**
-	 * One acquisition cycle. The connection is returned so that JMH consumes it and the JIT
-	 * cannot discard the work.
-	 * @return the (closed) connection proxy
-	 * @throws SQLException if the pool fails
-	 */
+	/** One cycle; the (closed) connection is returned for JMH to consume, so the JIT keeps the work. */
 	@Benchmark
 	public Connection getConnectionAndClose() throws SQLException {
 		Connection connection = this.dataSource.getConnection();

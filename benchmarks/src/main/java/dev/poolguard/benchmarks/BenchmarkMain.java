@@ -18,16 +18,10 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs the acquisition benchmarks once per thread count, in one process, writes all
- * results to one JMH JSON file, and prints each pool's time per cycle as a multiple of
- * raw HikariCP's, against PoolGuard's target of {@value #TARGET_RATIO}.
- *
- * <p>
- * Arguments: {@code --threads 1,4} and {@code --result FILE} are this class's; everything
- * else is JMH's command line ({@code -f}, {@code -wi}, {@code -prof gc}, {@code -p pool=...},
- * benchmark patterns), applied to every run. For throughput the ratio is inverted
- * (HikariCP's throughput over the pool's), so that every ratio reads as "times as long per
- * cycle"; its error is the first-order propagation of both scores' relative errors.
+ * Runs the acquisition benchmarks once per thread count ({@code --threads 1,4}) in one
+ * process, writes all results to one JMH JSON file ({@code --result FILE}), and prints each
+ * pool's time per cycle as a multiple of raw HikariCP's (for throughput, HikariCP's over the
+ * pool's; error by first-order propagation). Other arguments are JMH's command line.
  *
  * @author PoolGuard
  */
@@ -71,10 +65,7 @@ public final class BenchmarkMain {
 		System.out.println("JMH results (JSON): " + resultFile);
 	}
 
-	/**
-	 * Every score (with bytes allocated per cycle when {@code -prof gc} ran), then every
-	 * pool's ratio to raw HikariCP at the same mode and thread count.
-	 */
+	/** Every score (B/op with {@code -prof gc}), then every pool's ratio to raw HikariCP. */
 	static String summary(List<RunResult> results) {
 		StringBuilder out = new StringBuilder(
 				String.format(Locale.ROOT, "%-12s %-6s %8s %12s %10s %8s%n", "pool", "mode", "threads", "score",
