@@ -49,28 +49,28 @@ record LoadPlan(Scenario scenario, List<Target> targets) {
 	 * and the virtual-thread overload; quick or full length.
 	 */
 	static List<Scenario> scenarios(boolean quick) {
-		Fault outage = quick ? new Fault(DOWN, s(5), s(6), s(6)) : new Fault(DOWN, s(20), s(10), s(30));
-		Fault frozen = quick ? new Fault(FROZEN, s(5), s(10), s(8)) : new Fault(FROZEN, s(20), s(40), s(30));
+		Fault outage = quick ? new Fault(DOWN, s(4), s(5), s(5)) : new Fault(DOWN, s(20), s(10), s(30));
+		Fault frozen = quick ? new Fault(FROZEN, s(4), s(8), s(5)) : new Fault(FROZEN, s(20), s(40), s(30));
 		List<Check> seed = List.of(new Check(null, "errors", 0), new Check(null, "p95", 450));
 		return List.of(
 				// JIT and pool warm-up, equal for every configuration; not reported.
 				new Scenario("warmup", Mode.SEQUENTIAL, false, 50, s(2), s(quick ? 4 : 15), s(0), null, List.of()),
-				new Scenario("baseline", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), s(quick ? 5 : 60), s(0), null,
+				new Scenario("baseline", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), s(quick ? 4 : 60), s(0), null,
 						seed),
-				new Scenario("peak", Mode.SEQUENTIAL, false, 500, s(quick ? 5 : 10), s(quick ? 8 : 90), s(0), null, seed),
+				new Scenario("peak", Mode.SEQUENTIAL, false, 500, s(quick ? 5 : 10), s(quick ? 6 : 90), s(0), null, seed),
 				new Scenario("spike", Mode.SEQUENTIAL, false, 300, s(quick ? 3 : 5), s(quick ? 4 : 20), s(quick ? 3 : 5),
 						null, seed),
-				new Scenario("endurance", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), s(quick ? 10 : 180), s(0),
+				new Scenario("endurance", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), s(quick ? 6 : 180), s(0),
 						null, seed),
 				new Scenario("outage", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), outage.total(), s(0), outage,
 						List.of(new Check(null, "errors%", 1), new Check(DOWN, "max", 50))),
 				new Scenario("frozen", Mode.FROZEN, false, 100, s(quick ? 3 : 5), frozen.total(), s(0), frozen,
 						List.of(new Check(null, "errors%", 1), new Check(FROZEN, "p95", 5_500))),
 				// A few-millisecond p95: told apart only side by side.
-				new Scenario("business", Mode.SIDE_BY_SIDE, true, 100, s(quick ? 3 : 5), s(quick ? 8 : 60), s(0), null,
+				new Scenario("business", Mode.SIDE_BY_SIDE, true, 100, s(quick ? 3 : 5), s(quick ? 6 : 60), s(0), null,
 						List.of(new Check(null, "errors", 0), new Check(null, "p95", 50))),
 				new Scenario("overload", Mode.VIRTUAL_THREADS, false, quick ? 1000 : 1500, s(quick ? 5 : 10),
-						s(quick ? 10 : 60), s(0), null, List.of(new Check(null, "errors", 0), new Check(null, "p95", 5_500))));
+						s(quick ? 8 : 60), s(0), null, List.of(new Check(null, "errors", 0), new Check(null, "p95", 5_500))));
 	}
 
 	private static Duration s(long seconds) {
