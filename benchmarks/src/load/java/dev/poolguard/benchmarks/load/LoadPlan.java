@@ -89,10 +89,9 @@ record LoadPlan(Scenario scenario, List<Target> targets) {
 	}
 
 	/**
-	 * A closed workload: {@code users} concurrent users per configuration (like seed 004's
-	 * k6 VUs), each sending a request of the mix (or, {@code flow}, a business flow) and
-	 * thinking; ramp-up, hold and ramp-down; a fault during the hold (or null); Gatling's
-	 * assertions for each asserted configuration.
+	 * A closed workload: {@code users} concurrent users per configuration (shared out in
+	 * SIDE_BY_SIDE), each sending a request of the mix (or, {@code flow}, a business flow)
+	 * and thinking; ramp-up, hold, ramp-down; a fault during the hold; Gatling's assertions.
 	 */
 	record Scenario(String name, Mode mode, boolean flow, int users, Duration rampUp, Duration hold,
 			Duration rampDown, Fault fault, List<Check> checks) {

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.poolguard.benchmarks.load.LoadPlan.Check;
+import dev.poolguard.benchmarks.load.LoadPlan.Mode;
 import dev.poolguard.benchmarks.load.LoadPlan.Scenario;
 import dev.poolguard.benchmarks.load.LoadPlan.Target;
 import io.gatling.javaapi.core.Assertion;
@@ -62,11 +63,13 @@ public class LoadSimulation extends Simulation {
 		List<Assertion> assertions = new ArrayList<>();
 		for (Target target : plan.targets()) {
 			ChainBuilder iteration = scenario.flow() ? flow(target.id()) : mix(target.id());
+			int users = (scenario.mode() == Mode.SIDE_BY_SIDE) ? scenario.users() / plan.targets().size()
+					: scenario.users();
 			List<ClosedInjectionStep> steps = new ArrayList<>();
-			steps.add(rampConcurrentUsers(0).to(scenario.users()).during(scenario.rampUp()));
-			steps.add(constantConcurrentUsers(scenario.users()).during(scenario.hold()));
+			steps.add(rampConcurrentUsers(0).to(users).during(scenario.rampUp()));
+			steps.add(constantConcurrentUsers(users).during(scenario.hold()));
 			if (!scenario.rampDown().isZero()) {
-				steps.add(rampConcurrentUsers(scenario.users()).to(0).during(scenario.rampDown()));
+				steps.add(rampConcurrentUsers(users).to(0).during(scenario.rampDown()));
 			}
 			populations.add(scenario(scenario.name() + " " + target.id()).exec(iteration)
 				.injectClosed(steps)
