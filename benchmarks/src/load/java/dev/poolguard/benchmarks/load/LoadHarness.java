@@ -41,8 +41,7 @@ import dev.poolguard.test.PostgresServers;
  */
 public final class LoadHarness {
 
-	/** Room for three pools of up to 50 side by side, their side connections and the harness's. */
-	static final int MAX_CONNECTIONS = 200;
+	static final int MAX_CONNECTIONS = 200; // three pools of up to 50 side by side, and side connections
 
 	static final String VIRTUAL_THREADS = "--spring.threads.virtual.enabled=true";
 
@@ -94,10 +93,11 @@ public final class LoadHarness {
 				.filter((s) -> s.name().equals("warmup") || options.scenarios().contains(s.name()))
 				.toList();
 			List<Configuration> chosen = options.configs().stream().map(configurations::get).toList();
-			for (Configuration configuration : chosen) {
-				passed &= harness.apps(List.of(configuration),
-						plan.stream().filter((s) -> s.mode() == Mode.SEQUENTIAL).toList(), false, scenarios);
+			List<Scenario> sequential = plan.stream().filter((s) -> s.mode() == Mode.SEQUENTIAL).toList();
+			for (Configuration configuration : (sequential.size() > 1) ? chosen : List.<Configuration>of()) {
+				passed &= harness.apps(List.of(configuration), sequential, false, scenarios);
 			}
+			Scenario warmup = plan.get(0); // fresh apps side by side are warmed up first
 			for (Scenario scenario : plan) {
 				switch (scenario.mode()) {
 					case FROZEN -> {
@@ -105,11 +105,11 @@ public final class LoadHarness {
 							passed &= harness.apps(List.of(configuration), List.of(scenario), true, scenarios);
 						}
 					}
-					case SIDE_BY_SIDE -> passed &= harness.apps(chosen, List.of(scenario), false, scenarios);
+					case SIDE_BY_SIDE -> passed &= harness.apps(chosen, List.of(warmup, scenario), false, scenarios);
 					case VIRTUAL_THREADS -> {
 						if (options.vtJavaVersion() >= 21) {
 							passed &= harness.apps(List.of(configurations.get("b-vt"), configurations.get("c-vt")),
-									List.of(scenario), false, scenarios);
+									List.of(warmup, scenario), false, scenarios);
 						}
 						else {
 							scenarios.put(scenario.name(), Map.of("skipped", "virtual threads need Java 21+ for "
@@ -148,7 +148,7 @@ public final class LoadHarness {
 			System.out.println("=== " + String.join(" | ", configurations.stream().map(Configuration::label).toList()));
 			resetData();
 			List<SampleApp> apps = new ArrayList<>();
-			String suffix = (scenarios.size() == 1) ? "-" + scenarios.get(0).name() : "";
+			String suffix = (scenarios.size() <= 2) ? "-" + scenarios.get(scenarios.size() - 1).name() : "";
 			try (NetworkFault proxy = behindProxy ? NetworkFault.inFrontOf(this.server) : null) {
 				for (Configuration configuration : configurations) {
 					boolean virtual = configuration.properties().contains(VIRTUAL_THREADS);
