@@ -4,120 +4,128 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What one Gatling run does: the scenarios of seed 004 in order, sized for a quick, a full
- * or a 30-minute-endurance run, against one configuration of the sample app or, side by
- * side, several at the same time. The harness sets it before it starts Gatling, which
- * builds {@link LoadSimulation} in this JVM.
+ * One Gatling run: one scenario against one or more sample apps (side by side: at the same
+ * time, each with the scenario's users), and the assertions Gatling judges it by. The
+ * harness sets it before it starts Gatling, which builds {@link LoadSimulation} in this JVM.
  *
- * @param targets the sample apps, on loopback addresses
- * @param scenarios the scenarios, run one after the other
- * @param outage the outage timing, when the run has an outage scenario
+ * @param scenario the scenario
+ * @param targets the sample apps
  * @author PoolGuard
  */
-record LoadPlan(List<Target> targets, List<Scenario> scenarios, Outage outage) {
+record LoadPlan(Scenario scenario, List<Target> targets) {
 
 	private static volatile LoadPlan current;
 
+	/** Name of the Gatling group of the requests sent while a fault is on (null: none). */
+	private static volatile String faultGroup;
+
 	static LoadPlan current() {
-		LoadPlan plan = current;
-		if (plan == null) {
+		if (current == null) {
 			throw new IllegalStateException("LoadSimulation runs from LoadHarness, which sets the plan");
 		}
-		return plan;
+		return current;
 	}
 
 	static void use(LoadPlan plan) {
 		current = plan;
+		faultGroup = null;
 	}
 
-	/** Name of the warm-up scenario, left out of every figure. */
-	static final String WARMUP = "warmup";
+	static String faultGroup() {
+		return faultGroup;
+	}
+
+	static void faultGroup(String group) {
+		faultGroup = group;
+	}
+
+	/** Requests sent while PostgreSQL is stopped, or while the network to it is frozen. */
+	static final String DOWN = "database down";
+
+	static final String FROZEN = "network frozen";
 
 	/**
-	 * The scenarios of a run.
-	 * @param mode {@code quick}, {@code full}
-	 * @param endurance how long the endurance scenario holds its users
+	 * Seed 004's scenarios (users, ramp-up, hold), the database outage, the frozen network
+	 * and the virtual-thread overload; quick or full length.
 	 */
-	static List<Scenario> scenarios(String mode, Duration endurance) {
-		boolean quick = mode.equals("quick");
+	static List<Scenario> scenarios(boolean quick) {
+		Fault outage = quick ? new Fault(DOWN, s(4), s(5), s(5)) : new Fault(DOWN, s(20), s(10), s(30));
+		Fault frozen = quick ? new Fault(FROZEN, s(4), s(8), s(5)) : new Fault(FROZEN, s(20), s(40), s(30));
+		List<Check> seed = List.of(new Check(null, "errors", 0), new Check(null, "p95", 450));
 		return List.of(
 				// JIT and pool warm-up, equal for every configuration; not reported.
-				new Scenario(WARMUP, Kind.MIX, 0, 50, s(quick ? 2 : 5), s(quick ? 4 : 15), 0),
-				new Scenario("baseline", Kind.MIX, 0, 100, s(5), s(quick ? 8 : 60), 0),
-				new Scenario("peak", Kind.MIX, 0, 500, s(10), s(quick ? 12 : 90), 0),
-				new Scenario("spike", Kind.MIX, 0, 300, s(5), s(quick ? 5 : 20), 5),
-				new Scenario("endurance", Kind.MIX, 0, 100, s(5), endurance, 0),
-				new Scenario("business", Kind.FLOW, 0, 100, s(5), s(quick ? 8 : 60), 0),
-				new Scenario("outage", Kind.MIX, 0, 100, s(5), null, 0));
-	}
-
-	static Outage outage(String mode) {
-		return mode.equals("quick") ? new Outage(s(5), s(10), s(8)) : new Outage(s(20), s(10), s(30));
-	}
-
-	static Duration defaultEndurance(String mode) {
-		return mode.equals("quick") ? s(20) : s(180);
+				new Scenario("warmup", Mode.SEQUENTIAL, false, 50, s(2), s(quick ? 4 : 15), s(0), null, List.of()),
+				new Scenario("baseline", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), s(quick ? 4 : 60), s(0), null,
+						seed),
+				new Scenario("peak", Mode.SEQUENTIAL, false, 500, s(quick ? 5 : 10), s(quick ? 6 : 90), s(0), null, seed),
+				new Scenario("spike", Mode.SEQUENTIAL, false, 300, s(quick ? 3 : 5), s(quick ? 4 : 20), s(quick ? 3 : 5),
+						null, seed),
+				new Scenario("endurance", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), s(quick ? 6 : 180), s(0),
+						null, seed),
+				new Scenario("outage", Mode.SEQUENTIAL, false, 100, s(quick ? 3 : 5), outage.total(), s(0), outage,
+						List.of(new Check(null, "errors%", 1), new Check(DOWN, "max", 50))),
+				new Scenario("frozen", Mode.FROZEN, false, 100, s(quick ? 3 : 5), frozen.total(), s(0), frozen,
+						List.of(new Check(null, "errors%", 1), new Check(FROZEN, "p95", 5_500))),
+				// A few-millisecond p95: told apart only side by side.
+				new Scenario("business", Mode.SIDE_BY_SIDE, true, 100, s(quick ? 3 : 5), s(quick ? 6 : 60), s(0), null,
+						List.of(new Check(null, "errors", 0), new Check(null, "p95", 50))),
+				new Scenario("overload", Mode.VIRTUAL_THREADS, false, quick ? 1000 : 1500, s(quick ? 5 : 10),
+						s(quick ? 8 : 60), s(0), null, List.of(new Check(null, "errors", 0), new Check(null, "p95", 5_500))));
 	}
 
 	private static Duration s(long seconds) {
 		return Duration.ofSeconds(seconds);
 	}
 
-	/** How a scenario's virtual users behave. */
-	enum Kind {
+	/**
+	 * How a scenario's configurations run: one after another (each asserted), the same behind
+	 * a TCP proxy the harness freezes, or side by side (only PoolGuard's asserted): all
+	 * configurations, or plain HikariCP and PoolGuard on virtual threads.
+	 */
+	enum Mode {
 
-		/** One request from the mix, then think time: seed 004's users. */
-		MIX,
-
-		/** A whole business flow: list, read, create, read it, update it, delete it. */
-		FLOW
+		SEQUENTIAL, FROZEN, SIDE_BY_SIDE, VIRTUAL_THREADS
 
 	}
 
 	/**
-	 * One scenario, a closed workload (a fixed number of concurrent users, like k6's VUs).
-	 * @param name its name
-	 * @param kind what its users do
-	 * @param from users at the start of the ramp
-	 * @param users users after the ramp
-	 * @param rampUp ramp from {@code from} to {@code users}
-	 * @param hold time at {@code users}; for the outage, null (the outage decides)
-	 * @param rampDownSeconds ramp back to 0 (the spike)
+	 * A closed workload: {@code users} concurrent users per configuration (shared out in
+	 * SIDE_BY_SIDE), each sending a request of the mix (or, {@code flow}, a business flow)
+	 * and thinking; ramp-up, hold, ramp-down; a fault during the hold; Gatling's assertions.
 	 */
-	record Scenario(String name, Kind kind, int from, int users, Duration rampUp, Duration hold,
-			int rampDownSeconds) {
+	record Scenario(String name, Mode mode, boolean flow, int users, Duration rampUp, Duration hold,
+			Duration rampDown, Fault fault, List<Check> checks) {
 
 	}
 
-	/**
-	 * One sample app under load. Side by side, each target gets an equal share of every
-	 * scenario's users at the same time, so that the moment, and whatever else the machine
-	 * was doing then, is the same for all of them.
-	 * @param id the configuration's id, empty when it runs alone
-	 * @param baseUrl where it listens
-	 */
-	record Target(String id, String baseUrl) {
+	/** A fault during the hold: the group of the requests sent while it is on, and its timing. */
+	record Fault(String group, Duration before, Duration duration, Duration after) {
 
-		/**
-		 * The name a target's responses are recorded under: the scenario's, then "@" and
-		 * the target's id.
-		 */
-		static String recordedAs(String scenario, String id) {
-			return id.isEmpty() ? scenario : scenario + "@" + id;
+		Duration total() {
+			return this.before.plus(this.duration).plus(this.after);
 		}
 
 	}
 
-	/**
-	 * The outage scenario: steady load, the database stopped in the middle.
-	 * @param before steady load before the database stops
-	 * @param down how long the database stays stopped
-	 * @param after steady load after it accepts connections again
-	 */
-	record Outage(Duration before, Duration down, Duration after) {
+	/** One sample app under load: its configuration's id (its Gatling group), URL, and whether asserted. */
+	record Target(String id, String baseUrl, boolean asserted) {
 
-		Duration total() {
-			return this.before.plus(this.down).plus(this.after);
+	}
+
+	/**
+	 * One Gatling assertion on a configuration's requests, or on those sent during a fault
+	 * ({@code subgroup}): {@code errors} (at most), {@code errors%} (below), {@code p95} or
+	 * {@code max} (below, ms). Errors are responses neither 2xx nor 503, and no response.
+	 */
+	record Check(String subgroup, String metric, double limit) {
+
+		String describe() {
+			String bound = switch (this.metric) {
+				case "errors" -> "errors <= " + (long) this.limit;
+				case "errors%" -> "errors < " + (long) this.limit + " %";
+				default -> this.metric + " < " + (long) this.limit + " ms";
+			};
+			return (this.subgroup == null) ? bound : bound + " (" + this.subgroup + ")";
 		}
 
 	}

@@ -10,10 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,10 +28,9 @@ import dev.poolguard.autoconfigure.resilience.AcquisitionResilience;
 import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
 
 /**
- * Against the physical limit: the sample's main request, {@code GET /api/clients/{id}}
- * (select the client, insert an audit row, commit), run by N threads over N connections
- * through PoolGuard's guarded pool, through raw HikariCP, and by pgbench with the same SQL
- * and the same number of connections. Every loop ends after its duration.
+ * Against the physical limit: the sample's main transaction (select a client, insert an
+ * audit row, commit) by N threads over N connections through PoolGuard's guarded pool,
+ * through raw HikariCP, and by pgbench with the same SQL and connections.
  *
  * @author PoolGuard
  */
@@ -53,11 +53,7 @@ final class PhysicalLimit {
 	private PhysicalLimit() {
 	}
 
-	/**
-	 * Runs the three, {@code rounds} times in turn, and returns the figures: the median
-	 * of the rounds, since two cores shared by the client and the server make any one
-	 * round noisy.
-	 */
+	/** The three, {@code rounds} times in turn (two shared cores make one round noisy). */
 	static Map<String, Object> run(String host, int port, String user, String password, int threads,
 			Duration duration, Duration warmup, int rounds, Path workDir) throws Exception {
 		Files.createDirectories(workDir);
@@ -68,8 +64,7 @@ final class PhysicalLimit {
 		List<Double> hikari = new ArrayList<>();
 		List<Double> pgbench = new ArrayList<>();
 		for (int round = 0; round < rounds; round++) {
-			// Each round in another order, so that none of the three always runs on a
-			// database warmed (or bloated) by the others.
+			// Each round in another order: none always runs on a database the others warmed.
 			for (int turn = 0; turn < 3; turn++) {
 				switch ((round + turn) % 3) {
 					case 0 -> pgbench.add(pgbench(host, port, user, password, threads, duration, script, workDir));
@@ -80,36 +75,23 @@ final class PhysicalLimit {
 			System.out.printf("physical limit round %d: pgbench %.0f tps, hikari %.0f tps, poolguard %.0f tps%n",
 					round + 1, pgbench.get(round), hikari.get(round), poolguard.get(round));
 		}
-		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("threads", threads);
-		figures.put("connections", threads);
-		figures.put("secondsEach", duration.toSeconds());
-		figures.put("rounds", rounds);
-		figures.put("pgbenchTps", Analysis.round(median(pgbench), 1));
-		figures.put("hikariTps", Analysis.round(median(hikari), 1));
-		figures.put("poolguardTps", Analysis.round(median(poolguard), 1));
-		figures.put("pgbenchTpsRounds", pgbench);
-		figures.put("hikariTpsRounds", hikari);
-		figures.put("poolguardTpsRounds", poolguard);
-		// Ratios within each round, whose three runs are minutes apart, then their median:
-		// the server slows down over the run (its audit table grows), which a ratio of
-		// medians taken across rounds would blame on whoever ran late.
-		figures.put("poolguardToPgbench", Analysis.round(median(ratios(poolguard, pgbench)), 3));
-		figures.put("hikariToPgbench", Analysis.round(median(ratios(hikari, pgbench)), 3));
-		figures.put("poolguardToHikari", Analysis.round(median(ratios(poolguard, hikari)), 3));
-		return figures;
+		// Ratios within each round, then their median: the server slows down over the run
+		// (its audit table grows), which a ratio of medians across rounds would blame on
+		// whoever ran late.
+		return Map.of("threadsAndConnections", threads, "secondsEach", duration.toSeconds(), "rounds", rounds,
+				"tpsRounds", Map.of("pgbench", pgbench, "hikari", hikari, "poolguard", poolguard),
+				"medianTps", Map.of("pgbench", Recorder.round(Recorder.median(pgbench), 0), "hikari",
+						Recorder.round(Recorder.median(hikari), 0), "poolguard", Recorder.round(Recorder.median(poolguard), 0)),
+				"poolguardToPgbench", ratio(poolguard, pgbench), "hikariToPgbench", ratio(hikari, pgbench),
+				"poolguardToHikari", ratio(poolguard, hikari));
 	}
 
-	private static List<Double> ratios(List<Double> numerators, List<Double> denominators) {
+	private static double ratio(List<Double> numerators, List<Double> denominators) {
 		List<Double> ratios = new ArrayList<>();
 		for (int i = 0; i < numerators.size(); i++) {
 			ratios.add(numerators.get(i) / denominators.get(i));
 		}
-		return ratios;
-	}
-
-	private static double median(List<Double> values) {
-		return Analysis.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+		return Recorder.round(Recorder.median(ratios), 3);
 	}
 
 	static double pgbench(String host, int port, String user, String password, int threads, Duration duration,
@@ -160,57 +142,48 @@ final class PhysicalLimit {
 		}
 	}
 
-	private static long drive(HikariDataSource dataSource, int threads, Duration duration)
-			throws InterruptedException {
+	/** N threads run the transaction until the duration is over; the first failure ends the run. */
+	private static long drive(HikariDataSource dataSource, int threads, Duration duration) throws Exception {
 		LongAdder transactions = new LongAdder();
 		AtomicBoolean running = new AtomicBoolean(true);
-		CountDownLatch failed = new CountDownLatch(1);
-		List<Throwable> failures = new ArrayList<>();
-		List<Thread> workers = new ArrayList<>();
+		ExecutorService workers = Executors.newFixedThreadPool(threads);
+		List<Future<?>> loops = new ArrayList<>();
 		for (int i = 0; i < threads; i++) {
-			Thread worker = new Thread(() -> {
-				ThreadLocalRandom random = ThreadLocalRandom.current();
+			loops.add(workers.submit(() -> {
 				while (running.get()) {
-					long id = random.nextLong(1, 10_001);
-					try (Connection connection = dataSource.getConnection()) {
-						try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-							select.setLong(1, id);
-							try (ResultSet rows = select.executeQuery()) {
-								while (rows.next()) {
-									rows.getString(2);
-								}
-							}
-						}
-						try (PreparedStatement audit = connection.prepareStatement(AUDIT)) {
-							audit.setLong(1, id);
-							audit.executeUpdate();
-						}
-						connection.commit();
-						transactions.increment();
-					}
-					catch (SQLException ex) {
-						synchronized (failures) {
-							failures.add(ex);
-						}
-						running.set(false);
-						failed.countDown();
-					}
+					transaction(dataSource, ThreadLocalRandom.current().nextLong(1, 10_001));
+					transactions.increment();
 				}
-			}, "limit-" + i);
-			workers.add(worker);
+				return null;
+			}));
 		}
-		workers.forEach(Thread::start);
-		// Over after the duration, or as soon as a transaction fails.
-		failed.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+		long deadline = System.nanoTime() + duration.toNanos();
+		while (System.nanoTime() < deadline && loops.stream().noneMatch(Future::isDone)) {
+			Thread.sleep(10);
+		}
 		long count = transactions.sum();
 		running.set(false);
-		for (Thread worker : workers) {
-			worker.join(10_000);
-		}
-		if (!failures.isEmpty()) {
-			throw new IllegalStateException("A transaction failed", failures.get(0));
+		workers.shutdown();
+		for (Future<?> loop : loops) {
+			loop.get(10, TimeUnit.SECONDS);
 		}
 		return count;
+	}
+
+	private static void transaction(HikariDataSource dataSource, long id) throws SQLException {
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement select = connection.prepareStatement(SELECT);
+				PreparedStatement audit = connection.prepareStatement(AUDIT)) {
+			select.setLong(1, id);
+			try (ResultSet rows = select.executeQuery()) {
+				while (rows.next()) {
+					rows.getString(2);
+				}
+			}
+			audit.setLong(1, id);
+			audit.executeUpdate();
+			connection.commit();
+		}
 	}
 
 }

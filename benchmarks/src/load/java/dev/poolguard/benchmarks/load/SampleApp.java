@@ -15,8 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sample app's jar as a child process on a free loopback port, pointed at the
- * harness's PostgreSQL, with one configuration's properties.
+ * The sample app's jar as a child process on a free loopback port, with a configuration.
  *
  * @author PoolGuard
  */
@@ -33,23 +32,13 @@ final class SampleApp implements AutoCloseable {
 		this.port = port;
 	}
 
-	static SampleApp start(Path jar, String jdbcUrl, String username, String password, List<String> properties,
+	static SampleApp start(String java, Path jar, String jdbcUrl, String username, String password, List<String> properties,
 			Path log) throws IOException, InterruptedException {
 		int port = freePort();
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xms512m");
-		command.add("-Xmx512m");
-		command.add("-jar");
-		command.add(jar.toString());
-		command.add("--server.address=127.0.0.1");
-		command.add("--server.port=" + port);
-		command.add("--spring.datasource.url=" + jdbcUrl);
-		command.add("--spring.datasource.username=" + username);
-		command.add("--spring.datasource.password=" + password);
-		command.add("--spring.main.banner-mode=off");
-		command.add("--logging.level.root=WARN");
-		command.add("--logging.level.dev.poolguard=INFO");
+		List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m", "-jar", jar.toString(),
+				"--server.address=127.0.0.1", "--server.port=" + port, "--spring.datasource.url=" + jdbcUrl,
+				"--spring.datasource.username=" + username, "--spring.datasource.password=" + password,
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN", "--logging.level.dev.poolguard=INFO"));
 		command.addAll(properties);
 		Files.createDirectories(log.getParent());
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -62,10 +51,6 @@ final class SampleApp implements AutoCloseable {
 
 	String baseUrl() {
 		return "http://127.0.0.1:" + this.port;
-	}
-
-	long pid() {
-		return this.process.pid();
 	}
 
 	private void awaitHealthy(Path log) throws IOException, InterruptedException {

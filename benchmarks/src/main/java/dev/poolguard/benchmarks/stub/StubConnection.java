@@ -22,17 +22,10 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * A connection to nothing, for {@link StubDriver}.
- *
- * <p>
- * It keeps the little state HikariCP reads and sets when it opens, lends and returns a
- * connection (auto-commit, read-only, isolation, network timeout, catalog, schema), answers
- * {@link #isValid} with {@code true} at once, and does nothing on
- * {@link #clearWarnings()}, which HikariCP calls on every {@code close()}. It is a plain
- * class rather than a {@code java.lang.reflect.Proxy} so that the JIT can inline those
- * calls, as it could for a real driver, instead of adding reflective dispatch to both
- * pools' figures. Everything that would need a database (statements, LOBs, metadata)
- * throws {@link SQLFeatureNotSupportedException}: the benchmark never runs SQL.
+ * A connection to nothing, for {@link StubDriver}: it keeps the little state HikariCP sets
+ * and reads, answers {@link #isValid} at once, and throws
+ * {@link SQLFeatureNotSupportedException} for anything that needs a database. A plain class,
+ * not a {@code java.lang.reflect.Proxy}, so that the JIT inlines it as it would a real driver.
  *
  * @author PoolGuard
  */

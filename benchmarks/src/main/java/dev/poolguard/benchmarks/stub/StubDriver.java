@@ -10,26 +10,15 @@ import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
- * A JDBC driver with no database behind it: {@link #connect} hands out a fresh
- * {@link StubConnection} at once.
- *
- * <p>
- * The acquisition benchmark measures what a pool, and PoolGuard around it, spend on
- * {@code getConnection()}/{@code close()}. A real driver would add network round trips
- * and server work that drown those nanoseconds (and differ from run to run), so, like
- * HikariCP's own benchmark, the pool is filled with connections that cost nothing.
- * Like a real driver it registers itself with {@code DriverManager}, which finds it
- * through {@code META-INF/services/java.sql.Driver}; HikariCP, given the class name with
- * {@code setDriverClassName}, then takes the registered instance instead of warning that
- * it had to instantiate the class itself.
+ * A JDBC driver with no database behind it, like HikariCP's own benchmark's: network round
+ * trips and server work would drown the nanoseconds a pool spends per cycle. It registers
+ * itself with {@code DriverManager} (found through {@code META-INF/services/java.sql.Driver}).
  *
  * @author PoolGuard
  */
 public final class StubDriver implements Driver {
 
-	/**
-	 * The JDBC URL prefix this driver accepts.
-	 */
+	/** The JDBC URL prefix this driver accepts. */
 	public static final String URL_PREFIX = "jdbc:poolguard-stub:";
 
 	static {
