@@ -24,11 +24,14 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -48,6 +51,7 @@ import static org.awaitility.Awaitility.await;
 				"management.endpoints.web.exposure.include=health",
 				"management.endpoint.health.show-details=always" })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class CompatApplicationTests {
 
 	private static final PostgresServer server = PostgresServers.dedicated();
@@ -94,9 +98,10 @@ class CompatApplicationTests {
 
 	@Test
 	@Order(3)
-	void startsWithMicrometerButWithoutResilience4jsMicrometerBinding() throws Exception {
+	void startsWithMicrometerButWithoutResilience4jsMicrometerBinding(CapturedOutput output) throws Exception {
 		assertThat(ClassUtils.isPresent("io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics", null))
 			.as("the starter does not bring resilience4j-micrometer").isFalse();
+		assertThat(output).contains("Add resilience4j-micrometer to export them");
 		assertThat(get("/now").statusCode()).isEqualTo(200);
 		assertThat(this.meters.find("poolguard.acquire").timers()).isNotEmpty();
 	}
