@@ -1,7 +1,5 @@
 package dev.poolguard.sample;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +54,7 @@ class SampleJarVerifyIT {
 
 	@Test
 	void unreachableServerFailsWithExitCodeOne() throws Exception {
-		Run run = verify("jdbc:postgresql://127.0.0.1:" + freePort() + "/postgres", "10");
+		Run run = verify("jdbc:postgresql://127.0.0.1:" + SampleJar.freePort() + "/postgres", "10");
 		assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
 		assertThat(run.output()).contains("PoolGuard connection budget: UNKNOWN")
 			.contains("refused")
@@ -74,10 +72,7 @@ class SampleJarVerifyIT {
 	 * environment, as a pipeline would pass its secrets.
 	 */
 	private static Run verify(String jdbcUrl, String connectionLimit) throws Exception {
-		Path jar = Files.list(Path.of("target"))
-			.filter((path) -> path.getFileName().toString().matches("poolguard-sample-app-.*\\.jar"))
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("run mvn package first"));
+		Path jar = SampleJar.jar();
 		Path log = Files.createTempFile("sample-verify", ".log");
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "--poolguard.verify=true"))
@@ -96,12 +91,6 @@ class SampleJarVerifyIT {
 			if (app.isAlive()) {
 				app.destroyForcibly();
 			}
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 
