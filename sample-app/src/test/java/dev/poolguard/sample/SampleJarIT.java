@@ -30,15 +30,17 @@ class SampleJarIT {
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("run mvn package first"));
 		int port = freePort();
+		int managementPort = freePort();
 		Path log = Files.createTempFile("sample-jar", ".log");
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		Process app = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "--server.port=" + port))
+		Process app = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "--server.port=" + port,
+				"--management.server.port=" + managementPort))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
 		try {
 			HttpClient client = HttpClient.newHttpClient();
-			HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+			HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/health"))
 				.build();
 			await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
 				assertThat(app.isAlive()).as("the app is running (log: %s)", log).isTrue();
