@@ -35,7 +35,8 @@ public class PoolGuardProperties {
 	 * Maximum number of connections in the pool (HikariCP maximumPoolSize). 10 keeps a
 	 * small PostgreSQL server busy without queueing on its CPUs; more connections than
 	 * the server has cores times two rarely add throughput. The connection budget checks
-	 * it against the server's real limits.
+	 * it against the server's real limits. From 1 to 10000: PostgreSQL runs a process per
+	 * connection, and no server serves more than a few thousand.
 	 */
 	private int connectionLimit = 10;
 
@@ -50,7 +51,8 @@ public class PoolGuardProperties {
 	 * Longest time a request waits for a connection before it fails (HikariCP
 	 * connectionTimeout). 5s instead of HikariCP's 30s: a request that waited 5 seconds
 	 * for a connection has already failed for its user, and a fast, honest error beats a
-	 * thread pool full of 30-second waits.
+	 * thread pool full of 30-second waits. From 250ms (HikariCP's floor) to 10m: a longer
+	 * wait is a hung thread whose client gave up long before.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration poolTimeout = Duration.ofSeconds(5);
@@ -66,7 +68,8 @@ public class PoolGuardProperties {
 	 * Longest life of a connection before the pool replaces it (HikariCP maxLifetime).
 	 * 30 minutes spreads server-side memory growth and lets failovers and DNS changes
 	 * reach every connection; keep it shorter than any proxy's or firewall's connection
-	 * time limit.
+	 * time limit. From 30s to 24h: past a day a failover or a server setting takes days
+	 * to reach every connection.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration maxLifetime = Duration.ofMinutes(30);
@@ -100,13 +103,15 @@ public class PoolGuardProperties {
 	/**
 	 * Number of prepared statements each connection keeps (pgjdbc
 	 * preparedStatementCacheQueries). 0 turns server-side prepared statements off
-	 * (prepareThreshold=0), which transaction-mode PgBouncer needs.
+	 * (prepareThreshold=0), which transaction-mode PgBouncer needs. At most 10000: each
+	 * cached statement keeps a plan in every connection's server process.
 	 */
 	private int statementCacheSize = 256;
 
 	/**
 	 * Memory each connection's statement cache may use, in MiB (pgjdbc
-	 * preparedStatementCacheSizeMiB).
+	 * preparedStatementCacheSizeMiB). At most 1024: the pool takes connection-limit times
+	 * as much.
 	 */
 	private int statementCacheSizeMib = 5;
 
@@ -121,14 +126,16 @@ public class PoolGuardProperties {
 	 * seconds); 0 waits forever. pgjdbc waits forever by default, so a dead network hangs
 	 * a borrowed connection, and the request holding it, for up to 15 minutes of TCP
 	 * retransmissions. 30s ends that; raise it for statements that legitimately run
-	 * longer (long migrations, reports).
+	 * longer (long migrations, reports). At most 24h (pgjdbc's millisecond count
+	 * overflows past 24 days).
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration socketTimeout = Duration.ofSeconds(30);
 
 	/**
 	 * Longest time to open the TCP connection to the server (pgjdbc connectTimeout, whole
-	 * seconds). 5s: an unreachable server is reported within pool-timeout.
+	 * seconds). 5s: an unreachable server is reported within pool-timeout. At most 5m:
+	 * the operating system gives up on a connection attempt sooner.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration connectTimeout = Duration.ofSeconds(5);
@@ -154,7 +161,7 @@ public class PoolGuardProperties {
 
 	/**
 	 * How many instances of the application share the database server. The connection
-	 * budget divides the server's connections between them.
+	 * budget divides the server's connections between them. From 1 to 10000.
 	 */
 	private int instances = 1;
 
@@ -178,6 +185,7 @@ public class PoolGuardProperties {
 	 * Queueing more requests than the pool can serve within pool-timeout only turns a
 	 * slow response into a timeout. 50 comes from the load benchmark: on a saturated pool
 	 * it kept served requests' p95 under a second where an unbounded queue reached 4.9 s.
+	 * From 0 to 100000.
 	 */
 	private int maxWaiting = 50;
 
@@ -422,7 +430,7 @@ public class PoolGuardProperties {
 		/**
 		 * How far back the sizing advisor looks at the pool's traffic (acquisitions per
 		 * second, hold times, waiting threads). 1 minute follows a change of load within
-		 * a minute without being swayed by a single slow request.
+		 * a minute without being swayed by a single slow request. From 1s to 1h.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration adviceWindow = Duration.ofMinutes(1);
@@ -458,7 +466,8 @@ public class PoolGuardProperties {
 
 		/**
 		 * Attempts in all, the first included. 3 rides out a server restart or a short
-		 * burst of "too many connections" without multiplying a real outage's wait.
+		 * burst of "too many connections" without multiplying a real outage's wait. From 1
+		 * to 10: every attempt adds to a request's wait.
 		 */
 		private int maxAttempts = 3;
 
@@ -469,13 +478,14 @@ public class PoolGuardProperties {
 		private Duration initialBackoff = Duration.ofMillis(100);
 
 		/**
-		 * Longest wait between two attempts.
+		 * Longest wait between two attempts. At most 1m: a request waits through every
+		 * backoff.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration maxBackoff = Duration.ofSeconds(1);
 
 		/**
-		 * Factor by which the wait grows after each attempt.
+		 * Factor by which the wait grows after each attempt. From 1 to 10.
 		 */
 		private double multiplier = 2.0;
 
@@ -553,7 +563,8 @@ public class PoolGuardProperties {
 		private float failureRateThreshold = 50;
 
 		/**
-		 * Number of most recent acquisitions the failure rate is computed over.
+		 * Number of most recent acquisitions the failure rate is computed over. From 1 to
+		 * 10000: so large a window notices an outage long after it began.
 		 */
 		private int slidingWindowSize = 20;
 
@@ -565,7 +576,9 @@ public class PoolGuardProperties {
 
 		/**
 		 * Time the breaker stays open before it lets probe acquisitions through. 1s: the
-		 * application notices a recovered database within about a second.
+		 * application notices a recovered database within about a second. At most 10m:
+		 * while it is open every request fails. Also the Retry-After of a request whose
+		 * connection was lost.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration waitDurationInOpenState = Duration.ofSeconds(1);
@@ -658,7 +671,8 @@ public class PoolGuardProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Time between two samples. 15s matches a typical Prometheus scrape interval.
+		 * Time between two samples. 15s matches a typical Prometheus scrape interval. From
+		 * 1s to 1h.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration interval = Duration.ofSeconds(15);
@@ -709,9 +723,13 @@ public class PoolGuardProperties {
 	public static class Web {
 
 		/**
-		 * Whether DatabaseUnavailableException and PoolSaturatedException, also when
-		 * Spring wraps them, become HTTP 503 Problem Details with a Retry-After header,
-		 * instead of a 500 with a stack trace. Nothing else is intercepted.
+		 * Whether a request that failed because of the database, not the application,
+		 * answers HTTP 503 with a Retry-After header instead of a 500: PoolGuard refused a
+		 * connection (DatabaseUnavailableException, PoolSaturatedException) or the
+		 * connection was lost (SQLState class 08, 57P01-57P03), also when Spring, JPA or
+		 * Hibernate wrap it. Rendered through Spring MVC's error handling (the error page
+		 * for browsers, Problem Details for the rest); the application's own exception
+		 * handlers win. Nothing else is intercepted.
 		 */
 		private boolean enabled = true;
 

@@ -35,8 +35,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  *
  * <p>
  * Being a {@link ResponseEntityExceptionHandler}, it takes the place of the one Spring Boot
- * registers for that property. PoolGuard's 503 for a refused connection is resolved before
- * any {@code @ExceptionHandler}, so this class never sees it.
+ * registers for that property. It handles none of the database's failures: a refused or
+ * lost connection reaches PoolGuard's resolver, which runs after every
+ * {@code @ExceptionHandler} and answers 503 with {@code Retry-After}; any other database
+ * error stays Spring Boot's 500.
  *
  * @author PoolGuard
  */

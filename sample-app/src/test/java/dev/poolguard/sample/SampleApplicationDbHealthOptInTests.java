@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -27,8 +27,8 @@ class SampleApplicationDbHealthOptInTests {
 
 	private static final PostgresServer server = PostgresServers.shared();
 
-	@LocalServerPort
-	private int port;
+	@LocalManagementPort
+	private int managementPort;
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
@@ -38,7 +38,7 @@ class SampleApplicationDbHealthOptInTests {
 	@Test
 	void dbIndicatorCanBeTurnedBackOn() throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health")).build(),
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.managementPort + "/actuator/health")).build(),
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(JsonPath.<String>read(response.body(), "$.components.db.status")).isEqualTo("UP");
 		assertThat(JsonPath.<String>read(response.body(), "$.components.poolguard.status")).isEqualTo("UP");

@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,6 +55,9 @@ class SampleApplicationObservabilityTests {
 	@LocalServerPort
 	private int port;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
 		String name = "sample_" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
@@ -67,14 +71,14 @@ class SampleApplicationObservabilityTests {
 	@Test
 	void prometheusShowsHikariResilience4jAndPoolGuardMetrics() throws Exception {
 		get("/api/clients/slow?ms=1");
-		assertThat(metricNames(get("/actuator/prometheus").body())).contains("hikaricp_connections_active",
+		assertThat(metricNames(actuator("/actuator/prometheus").body())).contains("hikaricp_connections_active",
 				"resilience4j_circuitbreaker_state", "poolguard_acquire_seconds_count", "poolguard_server_connections");
 	}
 
 	@Test
 	void everyMetricOfTheShippedDashboardAndAlertRulesIsExported() throws Exception {
 		get("/api/clients/slow?ms=1");
-		Set<String> exported = metricNames(get("/actuator/prometheus").body());
+		Set<String> exported = metricNames(actuator("/actuator/prometheus").body());
 		Set<String> referenced = new TreeSet<>();
 		for (String expression : dashboardExpressions()) {
 			referenced.addAll(referencedMetrics(expression));
@@ -98,15 +102,15 @@ class SampleApplicationObservabilityTests {
 
 	@Test
 	void healthHasThePoolGuardComponentInReadinessButNotInLiveness() throws Exception {
-		HttpResponse<String> readiness = get("/actuator/health/readiness");
+		HttpResponse<String> readiness = actuator("/actuator/health/readiness");
 		assertThat(readiness.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<Map<String, Object>>read(readiness.body(), "$.components")).containsKey("poolguard");
-		assertThat(get("/actuator/health/liveness").body()).doesNotContain("poolguard");
+		assertThat(actuator("/actuator/health/liveness").body()).doesNotContain("poolguard");
 	}
 
 	@Test
 	void poolGuardEndpointShowsThePool() throws Exception {
-		HttpResponse<String> response = get("/actuator/poolguard");
+		HttpResponse<String> response = actuator("/actuator/poolguard");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<Integer>read(response.body(), "$.pool.max")).isEqualTo(10);
 		assertThat(JsonPath.<String>read(response.body(), "$.circuitBreaker.state")).isEqualTo("CLOSED");
@@ -119,13 +123,41 @@ class SampleApplicationObservabilityTests {
 		get("/api/clients/slow?ms=1");
 		for (String path : List.of("/actuator/poolguard", "/actuator/env", "/actuator/health",
 				"/actuator/health/readiness", "/actuator/prometheus")) {
-			assertThat(get(path).body()).as(path).doesNotContain(PASSWORD);
+			assertThat(actuator(path).body()).as(path).doesNotContain(PASSWORD);
 		}
 		assertThat(output).doesNotContain(PASSWORD);
 	}
 
+	@Test
+	void operatorDataIsOnlyOnTheManagementPort() throws Exception {
+		assertThat(get("/actuator/poolguard").statusCode()).isEqualTo(404);
+		assertThat(get("/actuator/health").statusCode()).isEqualTo(404);
+		assertThat(JsonPath.<Map<String, Object>>read(actuator("/actuator/health").body(),
+				"$.components.poolguard.details"))
+			.containsKeys("pool", "database");
+	}
+
+	@Test
+	void probesOnTheApplicationPortShowNoDetails() throws Exception {
+		HttpResponse<String> readiness = get("/readyz");
+		assertThat(readiness.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.<String>read(readiness.body(), "$.components.poolguard.status")).isEqualTo("UP");
+		assertThat(readiness.body()).doesNotContain("details").doesNotContain("database");
+		assertThat(get("/livez").statusCode()).isEqualTo(200);
+	}
+
+	/** The application's own port, which users reach. */
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build(),
+		return send(this.port, path);
+	}
+
+	/** The management port, which only operators reach. */
+	private HttpResponse<String> actuator(String path) throws IOException, InterruptedException {
+		return send(this.managementPort, path);
+	}
+
+	private HttpResponse<String> send(int port, String path) throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,8 +32,8 @@ class SampleApplicationOwnDatabaseTests {
 
 	private static final PostgresServer server = PostgresServers.shared();
 
-	@LocalServerPort
-	private int port;
+	@LocalManagementPort
+	private int managementPort;
 
 	@Autowired
 	private ApplicationContext context;
@@ -60,7 +60,7 @@ class SampleApplicationOwnDatabaseTests {
 	@Test
 	void healthIsUpOverHttp() throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health")).build(),
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.managementPort + "/actuator/health")).build(),
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<String>read(response.body(), "$.status")).isEqualTo("UP");

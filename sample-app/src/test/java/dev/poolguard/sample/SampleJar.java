@@ -32,12 +32,15 @@ final class SampleJar implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private SampleJar(Process process, Path log, int port) {
+	private SampleJar(Process process, Path log, int port, int managementPort) {
 		this.process = process;
 		this.log = log;
 		this.port = port;
+		this.managementPort = managementPort;
 	}
 
 	/**
@@ -66,14 +69,16 @@ final class SampleJar implements AutoCloseable {
 	static SampleJar start(String javaHome, List<String> jvmOptions, Map<String, String> environment)
 			throws IOException {
 		int port = freePort();
+		int managementPort = freePort();
 		Path log = Files.createTempFile("sample-jar", ".log");
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(javaHome, "bin", "java").toString());
 		command.addAll(jvmOptions);
-		command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port));
+		command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port,
+				"--management.server.port=" + managementPort));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().putAll(environment);
-		SampleJar app = new SampleJar(builder.start(), log, port);
+		SampleJar app = new SampleJar(builder.start(), log, port, managementPort);
 		try {
 			await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
 				assertThat(app.process.isAlive()).as("the app is running (log: %s)", log).isTrue();
@@ -87,8 +92,12 @@ final class SampleJar implements AutoCloseable {
 		return app;
 	}
 
+	/**
+	 * A GET on the application, or on its management port for {@code /actuator} paths.
+	 */
 	HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build(),
+		int target = path.startsWith("/actuator") ? this.managementPort : this.port;
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + target + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 

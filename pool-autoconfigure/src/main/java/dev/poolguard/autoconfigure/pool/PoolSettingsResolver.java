@@ -57,11 +57,24 @@ final class PoolSettingsResolver {
 		Map<String, EffectiveSetting> driverProperties = new LinkedHashMap<>();
 		properties.getDriverProperties().forEach((key, value) -> {
 			String property = PoolGuardProperties.PREFIX + ".driver-properties." + key;
+			boolean covered = false;
 			for (PoolSetting setting : PoolSetting.values()) {
-				if (key.equals(setting.driverProperty())) {
+				// Case-insensitive: an environment variable (POOLGUARD_DRIVERPROPERTIES_SOCKETTIMEOUT)
+				// arrives in lower case, which pgjdbc would silently ignore.
+				if (key.equalsIgnoreCase(setting.driverProperty())) {
+					covered = true;
 					problems.add(new Problem(property, PoolGuardSanitizer.sanitize(key, value),
-							"it is a setting PoolGuard covers itself", "Set " + setting.property() + " instead."));
+							"it is a setting PoolGuard covers itself", "Set " + setting.property() + " ("
+									+ UnknownProperties.environmentVariable(setting.property()) + ") instead."));
 				}
+			}
+			String spelling = DriverPropertyNames.misspeltCase(key);
+			if (!covered && spelling != null) {
+				problems.add(new Problem(property, PoolGuardSanitizer.sanitize(key, value),
+						"pgjdbc reads " + spelling + ", with that case, and would ignore " + key,
+						"Write it as " + PoolGuardProperties.PREFIX + ".driver-properties." + spelling
+								+ "; an environment variable cannot keep the case, so put ?" + spelling
+								+ "=... in the JDBC URL instead."));
 			}
 			EffectiveSetting existing = setForDriver(key, pool, urlParameters);
 			if (existing != null && !Objects.equals(existing.value(), value)) {

@@ -60,7 +60,7 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 		List<Problem> problems = new ArrayList<>();
 		EffectivePoolSettings settings = new PoolSettingsResolver(Binder.get(this.environment)).resolve(properties,
 				pool, problems);
-		PoolGuardConfigurationValidator.validate(settings, properties, problems);
+		PoolGuardConfigurationValidator.validate(settings, properties, this.environment, problems);
 		if (!problems.isEmpty()) {
 			throw new PoolGuardConfigurationException(problems);
 		}

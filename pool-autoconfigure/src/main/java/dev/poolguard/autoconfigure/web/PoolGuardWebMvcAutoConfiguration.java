@@ -1,7 +1,12 @@
 package dev.poolguard.autoconfigure.web;
 
+import java.time.Duration;
+import java.util.List;
+
+import dev.poolguard.autoconfigure.PoolGuardProperties;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,11 +14,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} that turns PoolGuard's refused connections into HTTP 503 Problem
- * Details with {@code Retry-After} in Spring MVC applications.
+ * Auto-configuration} that answers HTTP 503 with {@code Retry-After}, through Spring MVC's
+ * own error handling, when a request fails because PoolGuard refused a connection or the
+ * connection was lost.
  *
  * @author PoolGuard
  */
@@ -25,8 +32,14 @@ public final class PoolGuardWebMvcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AcquisitionFailureExceptionResolver poolGuardAcquisitionFailureExceptionResolver() {
-		return new AcquisitionFailureExceptionResolver();
+	AcquisitionFailureExceptionResolver poolGuardAcquisitionFailureExceptionResolver(
+			ObjectProvider<PoolGuardProperties> properties, ObjectProvider<RequestMappingHandlerAdapter> adapter) {
+		// A lost connection is worth retrying when the breaker would let a probe through.
+		Duration retryAfter = properties.getIfAvailable(PoolGuardProperties::new)
+			.getCircuitBreaker()
+			.getWaitDurationInOpenState();
+		return new AcquisitionFailureExceptionResolver(retryAfter,
+				() -> adapter.stream().findFirst().map(RequestMappingHandlerAdapter::getMessageConverters).orElse(List.of()));
 	}
 
 }

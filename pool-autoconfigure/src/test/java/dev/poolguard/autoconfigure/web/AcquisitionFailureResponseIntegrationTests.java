@@ -4,34 +4,27 @@ import java.sql.Connection;
 
 import javax.sql.DataSource;
 
-import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
-import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
 import dev.poolguard.test.PostgresServer;
 import dev.poolguard.test.PostgresServers;
+import jakarta.servlet.ServletException;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.BadSqlGrammarException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -41,20 +34,19 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /**
  * What an HTTP client sees when PoolGuard refuses a connection (seeds 000 and 003: 500s
  * after 30-second hangs): a fast 503 with {@code Retry-After}, through Spring's own JDBC
- * and transaction wrappers, while every other failure is left to the application.
+ * and transaction wrappers, as Problem Details for an API client and through the error
+ * page for a browser, while every other failure, and every failure the application
+ * handles itself, is left to the application.
  */
 class AcquisitionFailureResponseIntegrationTests {
+
+	static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 	private static final PostgresServer server = PostgresServers.shared();
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
-				PoolGuardResilienceAutoConfiguration.class, PoolGuardWebMvcAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-				JdbcTemplateAutoConfiguration.class, TransactionAutoConfiguration.class, WebMvcAutoConfiguration.class,
-				DispatcherServletAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
-				JacksonAutoConfiguration.class))
-		.withUserConfiguration(ClientsController.class, CatchAllAdvice.class)
+		.withConfiguration(ClientsController.AUTO_CONFIGURATIONS)
+		.withUserConfiguration(ClientsController.class, ApplicationErrorsAdvice.class)
 		.withPropertyValues("spring.datasource.username=" + server.username(),
 				"spring.datasource.password=" + server.password());
 
@@ -67,7 +59,36 @@ class AcquisitionFailureResponseIntegrationTests {
 				.andExpect(content().contentTypeCompatibleWith("application/problem+json"))
 				.andExpect(jsonPath("$.status").value(503))
 				.andExpect(jsonPath("$.title").value("Database unavailable"))
-				.andExpect(jsonPath("$.instance").value("/api/clients/count")));
+				.andExpect(jsonPath("$.instance").value("/api/clients/count"))
+				.andExpect(jsonPath("$.retryAfterSeconds").value(1)));
+	}
+
+	@Test
+	void browserIsSentToTheErrorPageWith503AndRetryAfter() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/postgres")
+			.run((context) -> mvc(context)
+				.perform(get("/api/clients/count").header(HttpHeaders.ACCEPT, BROWSER_ACCEPT))
+				.andExpect(status().isServiceUnavailable())
+				.andExpect(header().string("Retry-After", "1"))
+				.andExpect(status().reason("Database unavailable"))
+				.andExpect(content().string("")));
+	}
+
+	@Test
+	void clientAcceptingAnythingGetsProblemDetails() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/postgres")
+			.run((context) -> mvc(context).perform(get("/api/clients/count").header(HttpHeaders.ACCEPT, "*/*"))
+				.andExpect(status().isServiceUnavailable())
+				.andExpect(content().contentTypeCompatibleWith("application/problem+json")));
+	}
+
+	@Test
+	void applicationsOwnExceptionHandlerWins() {
+		this.contextRunner.withUserConfiguration(CatchAllAdvice.class)
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/postgres")
+			.run((context) -> mvc(context).perform(get("/api/clients/count"))
+				.andExpect(status().isInternalServerError())
+				.andExpect(content().string("handled by the application: CannotGetJdbcConnectionException")));
 	}
 
 	@Test
@@ -110,63 +131,71 @@ class AcquisitionFailureResponseIntegrationTests {
 	}
 
 	@Test
+	void catchAllHandlerThatRethrowsLeavesTheFailureToPoolGuard() {
+		this.contextRunner.withUserConfiguration(RethrowingCatchAllAdvice.class)
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/postgres")
+			.run((context) -> mvc(context).perform(get("/api/clients/count"))
+				.andExpect(status().isServiceUnavailable())
+				.andExpect(header().string("Retry-After", "1")));
+	}
+
+	@Test
 	void canBeTurnedOff() {
 		this.contextRunner
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/postgres",
 					"poolguard.web.enabled=false")
-			.run((context) -> mvc(context).perform(get("/api/clients/count"))
-				.andExpect(status().isInternalServerError())
-				.andExpect(content().string("handled by the application: CannotGetJdbcConnectionException")));
+			.run((context) -> assertThatExceptionOfType(ServletException.class)
+				.isThrownBy(() -> mvc(context).perform(get("/api/clients/count")))
+				.withCauseInstanceOf(CannotGetJdbcConnectionException.class));
 	}
 
 	private static MockMvc mvc(AssertableWebApplicationContext context) {
 		return MockMvcBuilders.webAppContextSetup(context).build();
 	}
 
-	@RestController
-	static class ClientsController {
+	/**
+	 * An application's handlers for its own errors.
+	 */
+	@RestControllerAdvice
+	static class ApplicationErrorsAdvice {
 
-		private final JdbcTemplate jdbcTemplate;
-
-		private final TransactionTemplate transactionTemplate;
-
-		ClientsController(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate) {
-			this.jdbcTemplate = jdbcTemplate;
-			this.transactionTemplate = transactionTemplate;
-		}
-
-		@GetMapping("/api/clients/count")
-		Integer count() {
-			return this.jdbcTemplate.queryForObject("SELECT 1", Integer.class);
-		}
-
-		@GetMapping("/api/clients/transactional")
-		Integer transactional() {
-			return this.transactionTemplate.execute((status) -> count());
-		}
-
-		@GetMapping("/api/clients/broken")
-		Integer broken() {
-			return this.jdbcTemplate.queryForObject("SELEC 1", Integer.class);
-		}
-
-		@GetMapping("/api/clients/bug")
-		Integer bug() {
-			throw new IllegalStateException("a bug");
+		@ExceptionHandler({ BadSqlGrammarException.class, IllegalStateException.class })
+		ResponseEntity<String> handle(Exception exception) {
+			return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+				.body("handled by the application: " + exception.getClass().getSimpleName());
 		}
 
 	}
 
 	/**
-	 * An application's catch-all handler, which must not turn PoolGuard's 503 into a 500.
+	 * An application's catch-all handler: the application decided, so it wins over
+	 * PoolGuard's 503.
 	 */
 	@RestControllerAdvice
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	static class CatchAllAdvice {
 
 		@ExceptionHandler(Exception.class)
 		ResponseEntity<String> handle(Exception exception) {
 			return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
 				.body("handled by the application: " + exception.getClass().getSimpleName());
+		}
+
+	}
+
+	/**
+	 * A catch-all handler that leaves database failures to PoolGuard, as the docs show.
+	 */
+	@RestControllerAdvice
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	static class RethrowingCatchAllAdvice {
+
+		@ExceptionHandler(Exception.class)
+		ResponseEntity<String> handle(Exception exception) throws Exception {
+			if (exception instanceof DataAccessException) {
+				throw exception;
+			}
+			return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body("handled by the application");
 		}
 
 	}
