@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 
 /**
  * A {@link HikariDataSource} whose connection acquisition is guarded by PoolGuard: load
@@ -58,6 +59,31 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 		this.resilience = resilience;
 		this.events = events;
 		this.guard = new AcquisitionGuard(this, super::getConnection, this.connector, resilience, observer, events);
+		setExceptionOverride(new ServerResetOverride(this, configuredExceptionOverride()));
+	}
+
+	/**
+	 * The application's own {@code SQLExceptionOverride}, if it configured one, which
+	 * PoolGuard's still asks.
+	 */
+	private SQLExceptionOverride configuredExceptionOverride() {
+		if (getExceptionOverride() != null) {
+			return getExceptionOverride();
+		}
+		String className = getExceptionOverrideClassName();
+		if (className == null) {
+			return null;
+		}
+		try {
+			// An instance wins over a class name in HikariCP: PoolGuard's is the instance.
+			return (SQLExceptionOverride) Class.forName(className, true, getClass().getClassLoader())
+				.getDeclaredConstructor()
+				.newInstance();
+		}
+		catch (ReflectiveOperationException | ClassCastException ex) {
+			throw new IllegalArgumentException("spring.datasource.hikari.exception-override-class-name " + className
+					+ " cannot be instantiated: " + ex, ex);
+		}
 	}
 
 	@Override
