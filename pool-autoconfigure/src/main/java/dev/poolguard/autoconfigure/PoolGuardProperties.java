@@ -181,13 +181,12 @@ public class PoolGuardProperties {
 	/**
 	 * Largest number of callers allowed to wait at once, for a connection or between two
 	 * attempts of a retry, beyond those an idle connection serves at once; past it,
-	 * acquisition fails at once with PoolSaturatedException instead of queueing.
-	 * Queueing more requests than the pool can serve within pool-timeout only turns a
-	 * slow response into a timeout. 50 comes from the load benchmark: on a saturated pool
-	 * it kept served requests' p95 under a second where an unbounded queue reached 4.9 s.
-	 * From 0 to 100000.
+	 * acquisition fails at once with PoolSaturatedException. A hard cap against piling up
+	 * threads, not the shedding rule: callers are already turned away at once when they
+	 * could not expect a connection within pool-timeout at the rate the pool hands them
+	 * out (Little's law). From 0 to 100000.
 	 */
-	private int maxWaiting = 50;
+	private int maxWaiting = 10_000;
 
 	private final Budget budget = new Budget();
 

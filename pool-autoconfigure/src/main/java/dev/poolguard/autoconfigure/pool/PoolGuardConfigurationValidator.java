@@ -182,7 +182,7 @@ final class PoolGuardConfigurationValidator {
 				"it cannot be negative", "Set it to 0 or more.");
 		check.that(properties.getMaxWaiting() <= MAX_WAITING, "max-waiting", properties.getMaxWaiting(),
 				"no application runs that many threads waiting for a connection",
-				"Set it to " + MAX_WAITING + " or less; 50 suits most services.");
+				"Set it to " + MAX_WAITING + " or less; the default, 10000, leaves shedding to the expected wait.");
 		PoolGuardProperties.Retry retry = properties.getRetry();
 		check.that(retry.getMaxAttempts() >= 1, "retry.max-attempts", retry.getMaxAttempts(),
 				"it counts the first attempt, so it is at least 1",

@@ -44,6 +44,16 @@ public final class SideConnections {
 
 	private final String applicationName;
 
+	/**
+	 * Side connections to a pool's server.
+	 * @param pool the pool, for its URL, credentials and driver properties
+	 * @param applicationName the name the pool's connections carry
+	 * @return the side connections
+	 */
+	public static SideConnections of(HikariConfig pool, String applicationName) {
+		return new SideConnections(pool, applicationName);
+	}
+
 	SideConnections(HikariConfig pool, String applicationName) {
 		Properties properties = new Properties();
 		pool.getDataSourceProperties().forEach((key, value) -> {

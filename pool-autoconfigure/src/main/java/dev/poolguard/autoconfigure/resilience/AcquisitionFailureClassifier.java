@@ -108,12 +108,15 @@ final class AcquisitionFailureClassifier {
 
 	/**
 	 * Whether another attempt may succeed: the database is restarting, full or
-	 * unreachable for now, and the pool is not already known to have nothing to give.
+	 * unreachable for now, the pool is not already known to have nothing to give, and the
+	 * attempt did not already wait the pool's whole timeout.
 	 * @param failure a failed attempt
 	 * @return whether it is worth retrying
 	 */
 	static boolean isWorthRetrying(Throwable failure) {
-		return !(failure instanceof AcquisitionGuard.DatabaseRefusingException)
+		// The pool's own timeout has waited pool-timeout already: another wait as long
+		// would only hold the caller.
+		return !(failure instanceof AcquisitionGuard.DatabaseRefusingException) && !HikariBehaviour.isPoolTimeout(failure)
 				&& classify(failure) == FailureKind.TRANSIENT;
 	}
 

@@ -49,7 +49,7 @@ final class AcquisitionGuard {
 
 	private final Retry retry;
 
-	private final WaitingLimit waitingLimit;
+	private final LoadShedder shedder;
 
 	private final Duration unavailableRetryAfter;
 
@@ -83,7 +83,7 @@ final class AcquisitionGuard {
 		this.waiting = (connector != null) ? new WaitingCallers() : null;
 		this.breaker = resilience.circuitBreaker();
 		this.retry = resilience.retry();
-		this.waitingLimit = new WaitingLimit(resilience.maxWaiting());
+		this.shedder = new LoadShedder(resilience.maxWaiting());
 		this.observer = observer;
 		this.timing = observer.isTiming();
 		this.events = events;
@@ -149,6 +149,7 @@ final class AcquisitionGuard {
 		long start = this.timing ? System.nanoTime() : 0;
 		try {
 			Connection connection = get(guarded);
+			this.shedder.served();
 			this.observer.acquired(AcquisitionObserver.Outcome.SUCCESS, this.timing ? System.nanoTime() - start : 0);
 			return connection;
 		}
@@ -159,8 +160,10 @@ final class AcquisitionGuard {
 	}
 
 	private Connection get(CheckedSupplier<Connection> guarded) throws SQLException {
-		if (!this.waitingLimit.tryEnter(poolStatistics())) {
-			throw tooManyWaiting();
+		AcquisitionObserver.Rejection shed = this.shedder.tryEnter(poolStatistics(), this.pool.getMaximumPoolSize(),
+				Duration.ofMillis(this.pool.getConnectionTimeout()));
+		if (shed != null) {
+			throw shed(shed);
 		}
 		try {
 			return guarded.get();
@@ -180,7 +183,7 @@ final class AcquisitionGuard {
 			throw new SQLException("PoolGuard could not get a connection: " + ex, ex);
 		}
 		finally {
-			this.waitingLimit.leave();
+			this.shedder.leave();
 		}
 	}
 
@@ -193,8 +196,8 @@ final class AcquisitionGuard {
 		FailureKind kind = AcquisitionFailureClassifier.classify(failure);
 		return switch (kind) {
 			case SATURATED -> (failure instanceof PoolSaturatedException) ? failure : saturated(failure);
-			case TRANSIENT -> (failure instanceof DatabaseRefusingException refusing)
-					? unavailable(refusing.reason(), failure.getCause()) : unavailableAfterRetries(failure);
+			case TRANSIENT -> (failure instanceof DatabaseRefusingException refusing) ? refusing(refusing)
+					: unavailableAfterRetries(failure);
 			case PERMANENT -> permanent(failure);
 			case INTERRUPTED, OTHER -> failure;
 		};
@@ -266,6 +269,11 @@ final class AcquisitionGuard {
 			return source.get();
 		}
 		catch (SQLTransientConnectionException timeout) {
+			if (this.connector != null && HikariBehaviour.isPoolTimeout(timeout)) {
+				// No connection came back within pool-timeout: busy, or stuck on a server
+				// that stopped answering. A side connection tells which.
+				this.connector.checkReachability();
+			}
 			throw withUnreachableCause(timeout);
 		}
 	}
@@ -347,8 +355,18 @@ final class AcquisitionGuard {
 				this.unavailableRetryAfter, cause);
 	}
 
+	private DatabaseUnavailableException refusing(DatabaseRefusingException refusing) {
+		Throwable cause = refusing.getCause();
+		if (cause instanceof SQLException refused
+				&& AcquisitionFailureClassifier.classify(refused) == FailureKind.PERMANENT) {
+			return permanent(refused);
+		}
+		return unavailable(refusing.reason(), cause);
+	}
+
 	private DatabaseUnavailableException unavailableAfterRetries(SQLException failure) {
-		int attempts = (this.retry != null) ? this.retry.getRetryConfig().getMaxAttempts() : 1;
+		boolean retried = this.retry != null && AcquisitionFailureClassifier.isWorthRetrying(failure);
+		int attempts = retried ? this.retry.getRetryConfig().getMaxAttempts() : 1;
 		return new DatabaseUnavailableException("PoolGuard could not get a connection after " + attempts + " attempt"
 				+ ((attempts == 1) ? "" : "s") + ": " + AcquisitionFailureClassifier.describe(failure),
 				this.unavailableRetryAfter, failure);
@@ -362,21 +380,41 @@ final class AcquisitionGuard {
 				+ timeout.getMessage(), SATURATED_RETRY_AFTER, timeout);
 	}
 
-	private PoolSaturatedException tooManyWaiting() {
-		int maxWaiting = this.waitingLimit.maxWaiting();
-		reject(AcquisitionObserver.Rejection.MAX_WAITING,
-				"poolguard.max-waiting (" + maxWaiting + ") reached: callers turned away at once");
+	private PoolSaturatedException shed(AcquisitionObserver.Rejection reason) {
 		HikariPoolMXBean statistics = poolStatistics();
 		int connections = (statistics != null) ? statistics.getTotalConnections() : 0;
+		String why;
+		if (reason == AcquisitionObserver.Rejection.MAX_WAITING) {
+			int maxWaiting = this.shedder.maxWaiting();
+			reject(reason, "poolguard.max-waiting (" + maxWaiting + ") reached: callers turned away at once");
+			why = maxWaiting + " callers already wait for one or for a retry (poolguard.max-waiting=" + maxWaiting
+					+ ")";
+		}
+		else {
+			reject(reason, "more callers waiting than the pool can serve within poolguard.pool-timeout: "
+					+ "callers turned away at once");
+			why = "the callers already waiting would not all get one within poolguard.pool-timeout ("
+					+ this.pool.getConnectionTimeout() + "ms) at the " + Math.round(this.shedder.capacityPerSecond())
+					+ " connections per second the pool hands out";
+		}
 		return new PoolSaturatedException("PoolGuard rejected the request at once: all " + connections
-				+ " connections are busy and " + maxWaiting
-				+ " callers already wait for one or for a retry (poolguard.max-waiting=" + maxWaiting + ")",
-				SATURATED_RETRY_AFTER, null);
+				+ " connections are busy and " + why, SATURATED_RETRY_AFTER, null);
 	}
 
-	private static SQLException permanent(SQLException failure) {
-		return new SQLNonTransientConnectionException("PoolGuard could not connect, and retrying cannot help: "
-				+ AcquisitionFailureClassifier.describe(failure) + ". " + hint(failure), findSqlState(failure), failure);
+	/**
+	 * The server refuses this application for a reason waiting cannot cure (credentials,
+	 * a missing database): the service is unavailable until someone fixes it, so callers
+	 * get the same fast 503 as in an outage, and the log says once per episode what to
+	 * check.
+	 */
+	private DatabaseUnavailableException permanent(SQLException failure) {
+		String message = "the database refuses this application's connections, and retrying cannot help: "
+				+ AcquisitionFailureClassifier.describe(failure) + ". " + hint(failure);
+		if (this.events.recordEpisode("database-refusing", message)) {
+			logger.warn("PoolGuard: " + message);
+		}
+		return new DatabaseUnavailableException("PoolGuard could not connect: " + message, this.unavailableRetryAfter,
+				failure);
 	}
 
 	private static String hint(Throwable failure) {
@@ -469,11 +507,13 @@ final class AcquisitionGuard {
 			logger.info("PoolGuard: " + message);
 			AcquisitionGuard.this.events.record("database-reachable", message);
 			CircuitBreaker breaker = AcquisitionGuard.this.breaker;
-			if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
-				// The connector's connection is the best probe there is: let the trial
-				// calls through now rather than after the rest of the open wait.
+			if (breaker != null && (breaker.getState() == CircuitBreaker.State.OPEN
+					|| breaker.getState() == CircuitBreaker.State.HALF_OPEN)) {
+				// The connector's connection is the best trial call there is: close the
+				// breaker now rather than after the rest of the open wait and the trial
+				// calls, so that the first request after the server is back succeeds.
 				try {
-					breaker.transitionToHalfOpenState();
+					breaker.transitionToClosedState();
 				}
 				catch (IllegalStateTransitionException ex) {
 					// A caller moved it first.

@@ -78,8 +78,15 @@ public interface AcquisitionObserver {
 	 */
 	enum Rejection {
 
-		/** {@code poolguard.max-waiting} threads were already waiting. */
+		/** {@code poolguard.max-waiting} callers were already waiting. */
 		MAX_WAITING,
+
+		/**
+		 * So many callers were already waiting that this one could not expect a
+		 * connection within {@code poolguard.pool-timeout}, at the rate the pool hands
+		 * them out.
+		 */
+		EXPECTED_WAIT,
 
 		/** The circuit breaker is open. */
 		CIRCUIT_OPEN,

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import dev.poolguard.autoconfigure.pool.SideConnections;
 
 /**
  * A {@link HikariDataSource} whose connection acquisition is guarded by PoolGuard: load
@@ -49,12 +50,19 @@ public final class GuardedHikariDataSource extends HikariDataSource {
 	 */
 	public GuardedHikariDataSource(HikariDataSource configured, AcquisitionResilience resilience,
 			AcquisitionObserver observer, AcquisitionEvents events) {
+		this(configured, resilience, observer, events, SideConnections.of(configured,
+				configured.getDataSourceProperties().getProperty("ApplicationName", "poolguard")));
+	}
+
+	GuardedHikariDataSource(HikariDataSource configured, AcquisitionResilience resilience, AcquisitionObserver observer,
+			AcquisitionEvents events, SideConnections sideConnections) {
 		configured.copyStateTo(this);
 		boolean opensItsOwnConnections = getDataSource() == null && getDataSourceClassName() == null
 				&& getJdbcUrl() != null;
 		this.connector = opensItsOwnConnections ? new ReconnectingDataSource(this) : null;
 		if (this.connector != null) {
 			setDataSource(this.connector);
+			this.connector.checkReachabilityWith(sideConnections);
 		}
 		this.resilience = resilience;
 		this.events = events;

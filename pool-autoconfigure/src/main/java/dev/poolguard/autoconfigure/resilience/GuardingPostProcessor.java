@@ -54,7 +54,8 @@ final class GuardingPostProcessor implements DestructionAwareBeanPostProcessor, 
 			TunedPool tuned = (pools != null) ? pools.get(beanName) : null;
 			if (tuned != null && tuned.dataSource() == pool) {
 				GuardedHikariDataSource guardedPool = new GuardedHikariDataSource(pool,
-						this.resilience.getObject().create(tuned), observer(pool.getPoolName()), new AcquisitionEvents());
+						this.resilience.getObject().create(tuned), observer(pool.getPoolName()), new AcquisitionEvents(),
+						tuned.sideConnections());
 				tuned.replacedBy(guardedPool);
 				this.guarded.put(pool, guardedPool);
 				return guardedPool;

@@ -4,13 +4,20 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.DriverDataSource;
+import dev.poolguard.autoconfigure.pool.SideConnections;
 
 /**
  * Opens the pool's physical connections, as HikariCP would with its own
@@ -33,9 +40,12 @@ import com.zaxxer.hikari.util.DriverDataSource;
  */
 final class ReconnectingDataSource implements DataSource {
 
-	static final long MAX_PAUSE_MILLIS = 500;
+	static final long MAX_PAUSE_MILLIS = 50;
 
-	private static final long FIRST_PAUSE_MILLIS = 50;
+	private static final long FIRST_PAUSE_MILLIS = 10;
+
+	/** At most one reachability check from outside the pool this often. */
+	private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
 
 	private final DataSource driver;
 
@@ -48,6 +58,17 @@ final class ReconnectingDataSource implements DataSource {
 	private volatile Reachability reachability = Reachability.IGNORED;
 
 	private volatile boolean closed;
+
+	/** The physical connections this data source opened, to abort them when stuck. */
+	private final Set<Connection> opened = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+	private final AtomicBoolean checking = new AtomicBoolean();
+
+	private volatile long lastCheck = System.nanoTime() - CHECK_INTERVAL_NANOS;
+
+	private volatile SideConnections sideConnections;
+
+	private volatile SQLException unreachableFromOutside;
 
 	ReconnectingDataSource(HikariConfig configuration) {
 		this.driver = new DriverDataSource(configuration.getJdbcUrl(), configuration.getDriverClassName(),
@@ -75,6 +96,7 @@ final class ReconnectingDataSource implements DataSource {
 					Connection connection = withCredentials ? this.driver.getConnection(username, password)
 							: this.driver.getConnection();
 					this.lastFailure = null;
+					this.opened.add(connection);
 					return connection;
 				}
 				catch (SQLException ex) {
@@ -146,7 +168,103 @@ final class ReconnectingDataSource implements DataSource {
 	 * would only wait.
 	 */
 	SQLException probingBecause() {
-		return this.unreachableWhileProbing;
+		SQLException probing = this.unreachableWhileProbing;
+		return (probing != null) ? probing : this.unreachableFromOutside;
+	}
+
+	/**
+	 * Where to open a connection of PoolGuard's own to tell a busy pool from a server that
+	 * stopped answering.
+	 * @param sideConnections PoolGuard's side connections to the pool's server
+	 */
+	void checkReachabilityWith(SideConnections sideConnections) {
+		this.sideConnections = sideConnections;
+	}
+
+	/**
+	 * Checks, on a thread of its own, whether the server still answers, when the pool's
+	 * connections did not come back in time: a frozen server (or a middlebox that drops
+	 * everything) resets nothing, so the pool would wait out every timeout. When it does
+	 * not answer, the connections stuck on it are aborted, the {@link Reachability} is
+	 * told, and the server is probed again until it answers.
+	 */
+	void checkReachability() {
+		SideConnections side = this.sideConnections;
+		long now = System.nanoTime();
+		if (side == null || this.closed || now - this.lastCheck < CHECK_INTERVAL_NANOS
+				|| !this.checking.compareAndSet(false, true)) {
+			return;
+		}
+		this.lastCheck = now;
+		Thread check = new Thread(() -> {
+			try {
+				checkFromOutside(side);
+			}
+			finally {
+				this.checking.set(false);
+			}
+		}, "poolguard-reachability");
+		check.setDaemon(true);
+		check.start();
+	}
+
+	private void checkFromOutside(SideConnections side) {
+		SQLException unreachable = null;
+		long pause = FIRST_PAUSE_MILLIS;
+		while (!this.closed) {
+			try (Connection connection = side.open()) {
+				break;
+			}
+			catch (SQLException ex) {
+				if (!AcquisitionFailureClassifier.isUnreachable(ex)) {
+					// It answered, if only to refuse: not a server that stopped answering.
+					break;
+				}
+				if (unreachable == null) {
+					unreachable = ex;
+					this.unreachableFromOutside = ex;
+					abortOpenedConnections();
+					this.reachability.unreachable(ex);
+				}
+				else {
+					this.reachability.stillUnreachable();
+				}
+			}
+			try {
+				Thread.sleep(pause);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
+		}
+		if (unreachable != null) {
+			this.unreachableFromOutside = null;
+			if (!this.closed) {
+				this.reachability.reachable();
+			}
+		}
+	}
+
+	/**
+	 * Aborts the connections the pool holds: a statement stuck on a server that does not
+	 * answer fails at once instead of at the socket timeout, and the pool evicts them.
+	 */
+	private void abortOpenedConnections() {
+		List<Connection> connections;
+		synchronized (this.opened) {
+			connections = new ArrayList<>(this.opened);
+			this.opened.clear();
+		}
+		for (Connection connection : connections) {
+			try {
+				connection.abort(Runnable::run);
+			}
+			catch (SQLException | RuntimeException ex) {
+				// Closed already.
+			}
+		}
 	}
 
 	void whenReachabilityChanges(Reachability reachability) {

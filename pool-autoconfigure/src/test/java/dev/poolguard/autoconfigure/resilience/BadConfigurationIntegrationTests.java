@@ -1,6 +1,6 @@
 package dev.poolguard.autoconfigure.resilience;
 
-import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLException;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -43,15 +43,14 @@ class BadConfigurationIntegrationTests {
 			.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(),
 					"spring.datasource.username=" + role.name(), "spring.datasource.password=Wr0ng-Pa55word-42")
 			.run((context) -> {
-				SQLNonTransientConnectionException failure = catchThrowableOfType(
-						SQLNonTransientConnectionException.class,
+				DatabaseUnavailableException failure = catchThrowableOfType(DatabaseUnavailableException.class,
 						() -> context.getBean(DataSource.class).getConnection());
 				assertThat((Throwable) failure).hasMessageContaining("password authentication failed")
 					.hasMessageContaining("28P01")
 					.hasMessageContaining("Check spring.datasource.username and spring.datasource.password")
 					.hasMessageNotContaining("request timed out")
 					.hasMessageNotContaining("Wr0ng-Pa55word-42");
-				assertThat(failure.getSQLState()).isEqualTo("28P01");
+				assertThat(((SQLException) failure.getCause()).getSQLState()).isEqualTo("28P01");
 				AcquisitionResilience resilience = context.getBean(GuardedHikariDataSource.class).resilience();
 				assertThat(resilience.circuitBreaker().getMetrics().getNumberOfFailedCalls())
 					.as("attempts made").isEqualTo(1);
@@ -66,8 +65,7 @@ class BadConfigurationIntegrationTests {
 					"spring.datasource.username=" + server.username(),
 					"spring.datasource.password=" + server.password())
 			.run((context) -> {
-				SQLNonTransientConnectionException failure = catchThrowableOfType(
-						SQLNonTransientConnectionException.class,
+				DatabaseUnavailableException failure = catchThrowableOfType(DatabaseUnavailableException.class,
 						() -> context.getBean(DataSource.class).getConnection());
 				assertThat((Throwable) failure).hasMessageContaining("database \"no_such_database\" does not exist")
 					.hasMessageContaining("Check the database name in spring.datasource.url")

@@ -98,7 +98,7 @@ class DatabaseOutageIntegrationTests {
 			}
 		});
 		assertThat(output).containsOnlyOnce("CLOSED -> OPEN")
-			.contains("HALF_OPEN -> CLOSED: the database is back")
+			.contains("-> CLOSED: the database is back")
 			.doesNotContain("PoolGuard did not try the database");
 	}
 

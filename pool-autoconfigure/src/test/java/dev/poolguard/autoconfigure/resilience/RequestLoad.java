@@ -58,6 +58,22 @@ final class RequestLoad implements AutoCloseable {
 			.orElseThrow();
 	}
 
+	/**
+	 * Failed requests that started after a moment and failed within 100 ms: the fast
+	 * answers a caller gets instead of a wait.
+	 */
+	long fastFailuresSince(long nanoTime) {
+		return this.requests.stream().filter((request) -> request.start() >= nanoTime && request.failedFast()).count();
+	}
+
+	long firstFastFailureAfter(long nanoTime) {
+		return this.requests.stream()
+			.filter((request) -> request.start() >= nanoTime && request.failedFast())
+			.mapToLong((request) -> request.start() + request.nanos())
+			.min()
+			.orElseThrow();
+	}
+
 	Duration longestRequest() {
 		return Duration.ofNanos(this.requests.stream().mapToLong(Request::nanos).max().orElse(0));
 	}
@@ -76,6 +92,10 @@ final class RequestLoad implements AutoCloseable {
 
 		boolean succeeded() {
 			return this.failure == null;
+		}
+
+		boolean failedFast() {
+			return this.failure != null && this.nanos < 100_000_000L;
 		}
 
 	}
