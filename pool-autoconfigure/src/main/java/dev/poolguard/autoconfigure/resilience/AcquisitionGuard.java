@@ -6,6 +6,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -65,6 +66,9 @@ final class AcquisitionGuard {
 
 	private volatile Throwable lastDatabaseFailure;
 
+	private final AtomicReference<CircuitBreaker.State> lastSeenState = new AtomicReference<>(
+			CircuitBreaker.State.CLOSED);
+
 	/**
 	 * Guards a pool.
 	 * @param pool the pool, for its statistics
@@ -90,6 +94,9 @@ final class AcquisitionGuard {
 		this.unavailableRetryAfter = (this.breaker != null) ? atLeastOneSecond(
 				this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
 				: SATURATED_RETRY_AFTER;
+		if (this.breaker != null) {
+			this.lastSeenState.set(this.breaker.getState());
+		}
 		this.fromPool = decorate(source);
 		listen();
 		if (connector != null) {
@@ -98,7 +105,17 @@ final class AcquisitionGuard {
 	}
 
 	private CheckedSupplier<Connection> decorate(ConnectionSource source) {
-		CheckedSupplier<Connection> supplier = () -> attempt(source);
+		CheckedSupplier<Connection> supplier = () -> {
+			try {
+				return attempt(source);
+			}
+			catch (SQLException ex) {
+				if (AcquisitionFailureClassifier.isDatabaseFailure(ex)) {
+					this.lastDatabaseFailure = ex;
+				}
+				throw ex;
+			}
+		};
 		if (this.breaker != null) {
 			supplier = CircuitBreaker.decorateCheckedSupplier(this.breaker, supplier);
 		}
@@ -109,20 +126,16 @@ final class AcquisitionGuard {
 	}
 
 	/**
-	 * Logs and records what the decorators report, once per event: breaker transitions,
-	 * exhausted retries. The breaker's error events also remember the last database
-	 * failure, for the message of an open breaker.
+	 * Logs and records exhausted retries, once per episode. The retry publishes no event
+	 * for a success without retries, so listening costs the success path nothing; the
+	 * breaker would publish one per call to any listener, so its transitions are noticed
+	 * by reading its state instead (see {@link #noticeBreakerTransition()}).
 	 */
 	private void listen() {
-		if (this.breaker != null) {
-			this.breaker.getEventPublisher()
-				.onError((event) -> this.lastDatabaseFailure = event.getThrowable())
-				.onStateTransition((event) -> breakerTransition(event.getStateTransition()));
-		}
 		if (this.retry != null) {
 			this.retry.getEventPublisher()
 				.onRetry((event) -> this.observer.retried())
-				.onError((event) -> retriesExhausted(event.getNumberOfRetryAttempts() + 1, event.getLastThrowable()));
+				.onError((event) -> retriesExhausted(event.getNumberOfRetryAttempts(), event.getLastThrowable()));
 		}
 	}
 
@@ -166,17 +179,24 @@ final class AcquisitionGuard {
 			throw shed(shed);
 		}
 		try {
-			return guarded.get();
+			Connection connection = guarded.get();
+			if (this.lastSeenState.get() != CircuitBreaker.State.CLOSED) {
+				noticeBreakerTransition();
+			}
+			return connection;
 		}
 		catch (CallNotPermittedException ex) {
+			noticeBreakerTransition();
 			reject(AcquisitionObserver.Rejection.CIRCUIT_OPEN,
 					"circuit breaker open: callers failed at once with DatabaseUnavailableException");
 			throw unavailable("its circuit breaker is open after repeated failures", this.lastDatabaseFailure);
 		}
 		catch (SQLException ex) {
+			noticeBreakerTransition();
 			throw translate(ex);
 		}
 		catch (RuntimeException | Error ex) {
+			noticeBreakerTransition();
 			throw ex;
 		}
 		catch (Throwable ex) {
@@ -321,9 +341,23 @@ final class AcquisitionGuard {
 		return statistics;
 	}
 
-	private void breakerTransition(CircuitBreaker.StateTransition stateTransition) {
-		CircuitBreaker.State state = stateTransition.getToState();
-		String transition = stateTransition.getFromState() + " -> " + state;
+	/**
+	 * Logs a transition of the breaker once, by whichever thread first sees the new state:
+	 * after every failure, and after a success while the breaker was not closed.
+	 */
+	private void noticeBreakerTransition() {
+		if (this.breaker == null) {
+			return;
+		}
+		CircuitBreaker.State state = this.breaker.getState();
+		CircuitBreaker.State previous = this.lastSeenState.get();
+		if (state != previous && this.lastSeenState.compareAndSet(previous, state)) {
+			breakerTransition(previous, state);
+		}
+	}
+
+	private void breakerTransition(CircuitBreaker.State previous, CircuitBreaker.State state) {
+		String transition = previous + " -> " + state;
 		String message;
 		if (state == CircuitBreaker.State.OPEN) {
 			Throwable last = this.lastDatabaseFailure;
@@ -518,6 +552,7 @@ final class AcquisitionGuard {
 				catch (IllegalStateTransitionException ex) {
 					// A caller moved it first.
 				}
+				noticeBreakerTransition();
 			}
 		}
 

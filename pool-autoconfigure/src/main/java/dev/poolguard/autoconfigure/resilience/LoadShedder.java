@@ -1,8 +1,7 @@
 package dev.poolguard.autoconfigure.resilience;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 
@@ -13,8 +12,9 @@ import com.zaxxer.hikari.HikariPoolMXBean;
  *
  * <p>
  * By Little's law a caller that finds {@code n} callers waiting ahead of it waits about
- * {@code (n + 1) / r}; it is admitted while that is within half the timeout, where {@code r} is the rate at which the pool hands out
- * connections. {@code r} is the pool's capacity as measured: the most connections it
+ * {@code (n + 1) / r}, where {@code r} is the rate at which the pool hands out
+ * connections; it is admitted while that is within half the timeout. {@code r} is the
+ * pool's capacity as measured: the most connections it
  * handed out in one second over the last ten, so that the first second of a burst after a
  * quiet spell is not judged by the quiet. It is never taken below
  * {@code connection-limit / pool-timeout}, each connection coming back once within the
@@ -25,33 +25,49 @@ import com.zaxxer.hikari.HikariPoolMXBean;
  *
  * <p>
  * Callers backing off between two attempts of a retry count as waiting. Every caller
- * counts itself in with one atomic increment before it looks at the pool, so callers
- * arriving together see each other; one that is not admitted leaves at once. Two such
- * callers racing may both leave where one could have stayed, never the reverse.
+ * counts itself in before it looks at the pool, so callers arriving together see each
+ * other; one that is not admitted leaves at once. Two such callers racing may both leave
+ * where one could have stayed, never the reverse. Below the smallest number any rule
+ * would turn away, the pool is not even asked: the success path costs a striped
+ * increment and decrement.
  *
  * @author PoolGuard
  */
 final class LoadShedder {
 
-	private static final int SECONDS = 10;
-
-	private static final long SECOND_NANOS = 1_000_000_000L;
-
 	/**
 	 * Admit while the expected wait is within this share of pool-timeout: the rate
-	 * fluctuates, and a caller whose expected wait is the whole timeout times out about
-	 * half the time; HikariCP does not serve its waiters first come, first served, so the wait of one caller has a long tail.
+	 * fluctuates, and HikariCP does not serve its waiters first come, first served, so
+	 * the wait of one caller has a long tail.
 	 */
 	private static final double TARGET_SHARE_OF_TIMEOUT = 0.5;
 
+	private static final long SECOND_NANOS = 1_000_000_000L;
+
+	/** How far back the capacity is remembered. */
+	private static final int SECONDS = 10;
+
 	private final int maxWaiting;
 
-	private final AtomicInteger inside = new AtomicInteger();
+	/**
+	 * Callers inside acquisition. Striped, so that callers on many cores do not all write
+	 * one memory location; of two callers counting themselves in at once, at least one
+	 * sees the other.
+	 */
+	private final LongAdder inside = new LongAdder();
 
-	/** Acquisitions per second, over the last ten seconds, by second. */
-	private final AtomicLongArray served = new AtomicLongArray(SECONDS);
+	/** Connections handed out, ever. */
+	private final LongAdder served = new LongAdder();
 
-	private final AtomicLongArray secondOf = new AtomicLongArray(SECONDS);
+	private final long[] snapshotNanos = new long[SECONDS + 1];
+
+	private final long[] snapshotServed = new long[SECONDS + 1];
+
+	private int snapshots;
+
+	private volatile long nextSnapshot = System.nanoTime();
+
+	private volatile double capacity = Double.NaN;
 
 	LoadShedder(int maxWaiting) {
 		this.maxWaiting = maxWaiting;
@@ -66,11 +82,13 @@ final class LoadShedder {
 	 * else why it is turned away
 	 */
 	AcquisitionObserver.Rejection tryEnter(HikariPoolMXBean pool, int connectionLimit, Duration poolTimeout) {
-		int inside = this.inside.incrementAndGet();
-		if (pool == null) {
+		this.inside.increment();
+		long inside = this.inside.sum();
+		if (pool == null || inside <= Math.min(this.maxWaiting, connectionLimit * TARGET_SHARE_OF_TIMEOUT)) {
+			// Fewer callers than any rule would turn away: no need to ask the pool.
 			return null;
 		}
-		int waiting = inside - pool.getIdleConnections();
+		long waiting = inside - pool.getIdleConnections();
 		if (waiting <= 0) {
 			return null;
 		}
@@ -82,16 +100,16 @@ final class LoadShedder {
 			rejection = AcquisitionObserver.Rejection.EXPECTED_WAIT;
 		}
 		if (rejection != null) {
-			this.inside.decrementAndGet();
+			this.inside.decrement();
 		}
 		return rejection;
 	}
 
 	/**
-	 * The most callers that can wait and still expect a connection within the timeout.
+	 * The most callers that can wait and still expect a connection within the target.
 	 */
 	private double admissible(int connectionLimit, Duration poolTimeout) {
-		double capacity = capacityPerSecond();
+		double capacity = this.capacity;
 		if (Double.isNaN(capacity)) {
 			return Double.MAX_VALUE;
 		}
@@ -100,37 +118,52 @@ final class LoadShedder {
 	}
 
 	void leave() {
-		this.inside.decrementAndGet();
+		this.inside.decrement();
 	}
 
 	/**
 	 * A connection was handed out.
 	 */
 	void served() {
-		long second = System.nanoTime() / SECOND_NANOS;
-		int index = (int) (second % SECONDS);
-		long previous = this.secondOf.get(index);
-		if (previous != second && this.secondOf.compareAndSet(index, previous, second)) {
-			this.served.set(index, 0);
+		this.served.increment();
+		long now = System.nanoTime();
+		if (now - this.nextSnapshot >= 0) {
+			snapshot(now);
 		}
-		this.served.incrementAndGet(index);
 	}
 
 	/**
-	 * The most connections handed out in one whole second over the last ten, or NaN when
+	 * Once a second at most: the count of connections handed out, and the capacity, the
+	 * most handed out in one second over the last ten. A gap longer than two seconds (no
+	 * traffic) measures nothing.
+	 */
+	private synchronized void snapshot(long now) {
+		if (now - this.nextSnapshot < 0) {
+			return;
+		}
+		this.nextSnapshot = now + SECOND_NANOS;
+		System.arraycopy(this.snapshotNanos, 1, this.snapshotNanos, 0, SECONDS);
+		System.arraycopy(this.snapshotServed, 1, this.snapshotServed, 0, SECONDS);
+		this.snapshotNanos[SECONDS] = now;
+		this.snapshotServed[SECONDS] = this.served.sum();
+		this.snapshots = Math.min(this.snapshots + 1, SECONDS + 1);
+		double capacity = Double.NaN;
+		for (int i = SECONDS - this.snapshots + 2; i <= SECONDS; i++) {
+			long nanos = this.snapshotNanos[i] - this.snapshotNanos[i - 1];
+			if (now - this.snapshotNanos[i - 1] <= SECONDS * SECOND_NANOS && nanos <= 2 * SECOND_NANOS) {
+				double perSecond = (this.snapshotServed[i] - this.snapshotServed[i - 1]) * 1e9 / nanos;
+				capacity = Double.isNaN(capacity) ? perSecond : Math.max(capacity, perSecond);
+			}
+		}
+		this.capacity = capacity;
+	}
+
+	/**
+	 * The most connections handed out per second over the last ten seconds, or NaN while
 	 * no whole second has been measured.
 	 */
 	double capacityPerSecond() {
-		long now = System.nanoTime() / SECOND_NANOS;
-		double capacity = Double.NaN;
-		for (int i = 0; i < SECONDS; i++) {
-			long second = this.secondOf.get(i);
-			if (second < now && now - second <= SECONDS) {
-				long served = this.served.get(i);
-				capacity = Double.isNaN(capacity) ? served : Math.max(capacity, served);
-			}
-		}
-		return capacity;
+		return this.capacity;
 	}
 
 	int maxWaiting() {
