@@ -36,7 +36,9 @@ final class SampleApp implements AutoCloseable {
 			Path log) throws IOException, InterruptedException {
 		int port = freePort();
 		List<String> command = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx512m", "-jar", jar.toString(),
-				"--server.address=127.0.0.1", "--server.port=" + port, "--spring.datasource.url=" + jdbcUrl,
+				"--server.address=127.0.0.1", "--server.port=" + port,
+				// Two apps run side by side: the sample's fixed operator port would clash.
+				"--management.server.port=" + freePort(), "--spring.datasource.url=" + jdbcUrl,
 				"--spring.datasource.username=" + username, "--spring.datasource.password=" + password,
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN", "--logging.level.dev.poolguard=INFO"));
 		command.addAll(properties);
