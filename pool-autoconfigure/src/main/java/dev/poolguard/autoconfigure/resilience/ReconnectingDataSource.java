@@ -113,12 +113,8 @@ final class ReconnectingDataSource implements DataSource {
 						this.reachability.stillUnreachable();
 					}
 				}
-				try {
-					Thread.sleep(pause);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new SQLException("Interrupted while waiting for the database to come back", ex);
+				if (!pause(pause)) {
+					throw new SQLException("Interrupted while waiting for the database to come back");
 				}
 				pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
 			}
@@ -230,11 +226,7 @@ final class ReconnectingDataSource implements DataSource {
 					this.reachability.stillUnreachable();
 				}
 			}
-			try {
-				Thread.sleep(pause);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+			if (!pause(pause)) {
 				return;
 			}
 			pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
@@ -244,6 +236,21 @@ final class ReconnectingDataSource implements DataSource {
 			if (!this.closed) {
 				this.reachability.reachable();
 			}
+		}
+	}
+
+	/**
+	 * Waits between two probes.
+	 * @return {@code false} when interrupted, with the interrupt kept
+	 */
+	private static boolean pause(long millis) {
+		try {
+			Thread.sleep(millis);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
