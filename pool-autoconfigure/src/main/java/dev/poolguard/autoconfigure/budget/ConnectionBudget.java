@@ -74,6 +74,10 @@ public final class ConnectionBudget implements DisposableBean {
 
 	private volatile int failedAttempts;
 
+	private volatile PoolerLimits poolerLimits;
+
+	private volatile String poolerFailure = "its limits have not been read yet";
+
 	/**
 	 * Creates a budget for a pool.
 	 * @param pool the pool PoolGuard tuned, or a supplier of {@code null} when there is
@@ -272,6 +276,9 @@ public final class ConnectionBudget implements DisposableBean {
 		if (pool == null) {
 			return notApplicable();
 		}
+		if (pool.pooler().isPresent()) {
+			readPoolerLimits(pool);
+		}
 		try {
 			return new Snapshot(this.reader.read(pool.sideConnections()), null, now(), false);
 		}
@@ -284,12 +291,36 @@ public final class ConnectionBudget implements DisposableBean {
 		}
 	}
 
+	/**
+	 * Behind a pooler, what its admin console says, when one is configured: the pool is
+	 * held against the pooler's limits, and the pooler's server pools against the
+	 * server's.
+	 */
+	private void readPoolerLimits(TunedPool pool) {
+		if (this.properties.getPooler().getAdminUrl() == null) {
+			this.poolerFailure = "poolguard.pooler.admin-url is not set";
+			return;
+		}
+		try {
+			this.poolerLimits = PoolerLimits.read(this.properties.getPooler(), pool.dataSource());
+			this.poolerFailure = null;
+		}
+		catch (Exception ex) {
+			this.poolerFailure = "its admin console did not answer: " + ServerLimitsReader.describe(ex);
+		}
+	}
+
 	private Snapshot notApplicable() {
 		return new Snapshot(null, "PoolGuard did not tune a PostgreSQL pool in this application", now(), true);
 	}
 
 	private BudgetReport report(Snapshot snapshot) {
 		BudgetReport.Pool pool = poolSide();
+		TunedPool tuned = this.pool.get();
+		if (tuned != null && tuned.pooler().isPresent() && !snapshot.full()) {
+			return BudgetReport.behindPooler(pool, tuned.pooler().describe(), this.properties.getPooler().getInstances(),
+					this.poolerLimits, this.poolerFailure, snapshot.limits(), snapshot.checkedAt());
+		}
 		if (snapshot.full()) {
 			return BudgetReport.full(pool, snapshot.failure(), snapshot.checkedAt());
 		}
