@@ -77,6 +77,8 @@ class FailoverResponseIntegrationTests {
 
 	@Test
 	void endpointOnAnOldPrimaryRestartedAsStandbyAnswers503UntilItReachesTheNewPrimary() {
+		promoteIfStandby(oldPrimary);
+		endpoint.pointAt(oldPrimary, true);
 		this.contextRunner.withPropertyValues("spring.datasource.url=" + endpoint.jdbcUrl()).run((context) -> {
 			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
 			assertThat(write(mvc).getResponse().getStatus()).isEqualTo(200);
@@ -156,6 +158,22 @@ class FailoverResponseIntegrationTests {
 	}
 
 	@Test
+	void multiHostUrlWithTargetServerTypePrimaryWritesToThePrimaryWhicheverHostIsFirst() {
+		if (!isStandby(oldPrimary)) {
+			restartAsStandby(oldPrimary);
+		}
+		String url = "jdbc:postgresql://" + oldPrimary.host() + ":" + oldPrimary.port() + "," + newPrimary.host() + ":"
+				+ newPrimary.port() + "/postgres?targetServerType=primary";
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + url).run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			for (int i = 0; i < 5; i++) {
+				assertThat(write(mvc).getResponse().getStatus()).isEqualTo(200);
+			}
+			assertThat(context.getBean(TunedPools.class).get("dataSource").primaryExpected()).isTrue();
+		});
+	}
+
+	@Test
 	void connectionEndedByTheEndpointAnswers503NotAnEmpty200() {
 		// The endpoint accepts and hangs up (its server is down): pgjdbc's login ends with an
 		// EOFException, which Spring MVC alone would take for the HTTP client going away.
@@ -178,6 +196,19 @@ class FailoverResponseIntegrationTests {
 
 	private static MvcResult write(MockMvc mvc) throws Exception {
 		return mvc.perform(post("/api/clients/write")).andReturn();
+	}
+
+	private static boolean isStandby(PostgresServer server) {
+		return server.query("SELECT pg_is_in_recovery()", (result) -> {
+			result.next();
+			return result.getBoolean(1);
+		});
+	}
+
+	private static void promoteIfStandby(PostgresServer server) {
+		if (isStandby(server)) {
+			server.execute("SELECT pg_promote()");
+		}
 	}
 
 	/** What a failover does to the old primary: it comes back as a standby, read-only. */
