@@ -75,6 +75,24 @@ public final class PgBouncer implements AutoCloseable {
 	 * @return the running PgBouncer
 	 */
 	public static PgBouncer inFrontOf(PostgresServer server, String poolMode, Map<String, String> settings) {
+		return inFrontOf(server, poolMode, settings, false);
+	}
+
+	/**
+	 * Starts PgBouncer in front of the server, asking every client, the admin console's too,
+	 * for the server user's password with SCRAM-SHA-256 (PgBouncer's {@code auth_file}).
+	 * @param server the server
+	 * @param poolMode {@code session}, {@code transaction} or {@code statement}
+	 * @param settings more {@code [pgbouncer]} settings
+	 * @return the running PgBouncer
+	 */
+	public static PgBouncer withPasswordsInFrontOf(PostgresServer server, String poolMode,
+			Map<String, String> settings) {
+		return inFrontOf(server, poolMode, settings, true);
+	}
+
+	private static PgBouncer inFrontOf(PostgresServer server, String poolMode, Map<String, String> settings,
+			boolean passwords) {
 		Path binary = binary();
 		if (binary == null) {
 			throw new IllegalStateException(unavailableReason());
@@ -94,6 +112,13 @@ public final class PgBouncer implements AutoCloseable {
 			config.put("default_pool_size", "5");
 			config.put("ignore_startup_parameters", "extra_float_digits,options");
 			config.put("server_reset_query", "DISCARD ALL");
+			if (passwords) {
+				Path users = directory.resolve("userlist.txt");
+				Files.writeString(users, "\"" + server.username() + "\" \"" + server.password() + "\"\n");
+				users.toFile().setReadable(true, false);
+				config.put("auth_type", "scram-sha-256");
+				config.put("auth_file", users.toString());
+			}
 			config.putAll(settings);
 			String ini = "[databases]\n* = host=" + server.host() + " port=" + server.port() + " user="
 					+ server.username() + ((server.password() != null && !server.password().isEmpty())

@@ -306,7 +306,7 @@ public final class ConnectionBudget implements DisposableBean {
 			this.poolerFailure = null;
 		}
 		catch (Exception ex) {
-			this.poolerFailure = "its admin console did not answer: " + ServerLimitsReader.describe(ex);
+			this.poolerFailure = "its admin console could not be read: " + ServerLimitsReader.describe(ex);
 		}
 	}
 

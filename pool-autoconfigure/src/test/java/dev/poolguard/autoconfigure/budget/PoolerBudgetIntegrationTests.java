@@ -32,6 +32,8 @@ class PoolerBudgetIntegrationTests {
 
 	private static PgBouncer oversizedPooler;
 
+	private static PgBouncer poolerWithPasswords;
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PoolGuardPoolAutoConfiguration.class,
 				PoolGuardResilienceAutoConfiguration.class, PoolGuardBudgetAutoConfiguration.class,
@@ -46,6 +48,8 @@ class PoolerBudgetIntegrationTests {
 		pooler = PgBouncer.inFrontOf(server, "transaction", Map.of("default_pool_size", "5", "max_client_conn", "200"));
 		oversizedPooler = PgBouncer.inFrontOf(server, "transaction",
 				Map.of("default_pool_size", "30", "max_client_conn", "200"));
+		poolerWithPasswords = PgBouncer.withPasswordsInFrontOf(server, "transaction",
+				Map.of("default_pool_size", "5", "max_client_conn", "100"));
 	}
 
 	@AfterAll
@@ -55,6 +59,9 @@ class PoolerBudgetIntegrationTests {
 		}
 		if (oversizedPooler != null) {
 			oversizedPooler.close();
+		}
+		if (poolerWithPasswords != null) {
+			poolerWithPasswords.close();
 		}
 	}
 
@@ -69,6 +76,33 @@ class PoolerBudgetIntegrationTests {
 				assertThat(report.verdict()).isEqualTo(BudgetVerdict.OK);
 				assertThat(report.reason()).contains("max_client_conn (200)").contains("server connections (5");
 				assertThat(report.table()).contains("pooler budget");
+			});
+	}
+
+	@Test
+	void adminConsoleThatAsksForAScramPasswordIsRead() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + poolerWithPasswords.jdbcUrl(),
+					"poolguard.pooler.admin-url=" + poolerWithPasswords.adminJdbcUrl())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				BudgetReport report = context.getBean(ConnectionBudget.class).report();
+				assertThat(report.verdict()).isEqualTo(BudgetVerdict.OK);
+				assertThat(report.reason()).contains("max_client_conn (100)");
+			});
+	}
+
+	@Test
+	void wrongAdminPasswordIsReportedAndNeverCalledOk() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + poolerWithPasswords.jdbcUrl(),
+					"poolguard.pooler.admin-url=" + poolerWithPasswords.adminJdbcUrl(),
+					"poolguard.pooler.admin-username=" + server.username(), "poolguard.pooler.admin-password=wrong")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				BudgetReport report = context.getBean(ConnectionBudget.class).report();
+				assertThat(report.verdict()).isEqualTo(BudgetVerdict.UNKNOWN);
+				assertThat(report.reason()).contains("admin console");
 			});
 	}
 
