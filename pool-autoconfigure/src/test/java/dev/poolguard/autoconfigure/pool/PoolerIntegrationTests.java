@@ -114,6 +114,18 @@ class PoolerIntegrationTests {
 	}
 
 	@Test
+	void statementPoolerIsDetectedAndServerSidePreparedStatementsAreTurnedOff() {
+		try (PgBouncer statementPooler = PgBouncer.inFrontOf(server, "statement", Map.of())) {
+			this.contextRunner.withPropertyValues("spring.datasource.url=" + statementPooler.jdbcUrl())
+				.run((context) -> {
+					TunedPool pool = context.getBean(TunedPools.class).get("dataSource");
+					assertThat(pool.pooler().mode()).isEqualTo(PoolerMode.STATEMENT);
+					assertThat(pool.settings().get(PoolSetting.PREPARE_THRESHOLD).value()).isEqualTo(0);
+				});
+		}
+	}
+
+	@Test
 	void preparedStatementsForcedOnBehindTransactionPoolerStopStartupNamingTheFix() {
 		this.contextRunner
 			.withPropertyValues("spring.datasource.url=" + transactionPooler.jdbcUrl(), "poolguard.prepare-threshold=5")
