@@ -74,6 +74,10 @@ public final class ConnectionBudget implements DisposableBean {
 
 	private volatile int failedAttempts;
 
+	private static final long FIRST_REFUSAL_PAUSE_MILLIS = 250;
+
+	private volatile boolean retriedFirstRefusal;
+
 	private volatile PoolerLimits poolerLimits;
 
 	private volatile String poolerFailure = "its limits have not been read yet";
@@ -283,6 +287,19 @@ public final class ConnectionBudget implements DisposableBean {
 			return new Snapshot(this.reader.read(pool.sideConnections()), null, now(), false);
 		}
 		catch (ServerFullException ex) {
+			if (this.snapshot == null && !this.retriedFirstRefusal) {
+				// At startup the side connection that looked for a pooler was closed a moment
+				// ago: where a limit leaves room for one connection only, its backend may not
+				// have left yet. Once more, after it surely has.
+				this.retriedFirstRefusal = true;
+				try {
+					Thread.sleep(FIRST_REFUSAL_PAUSE_MILLIS);
+					return read();
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
 			return new Snapshot(null, ServerLimitsReader.describe(ex), now(), false, true);
 		}
 		catch (Exception ex) {
