@@ -202,6 +202,18 @@ public class PoolGuardProperties {
 
 	private final Web web = new Web();
 
+	private final Pooler pooler = new Pooler();
+
+	/**
+	 * Whether the pool must reach a primary (a server that accepts writes). A connection
+	 * that finds a read-only server instead (a standby, an old primary restarted as one
+	 * behind the same address) is refused and evicted, and new connections are opened
+	 * until one reaches a primary: writes answer 503, never 500, and never stay on the
+	 * wrong server. Unset: expected, unless the JDBC URL's targetServerType accepts a
+	 * standby (secondary, preferSecondary, preferPrimary) or the pool is read-only.
+	 */
+	private Boolean expectPrimary;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -394,6 +406,18 @@ public class PoolGuardProperties {
 		return this.endpoint;
 	}
 
+	public Pooler getPooler() {
+		return this.pooler;
+	}
+
+	public Boolean getExpectPrimary() {
+		return this.expectPrimary;
+	}
+
+	public void setExpectPrimary(Boolean expectPrimary) {
+		this.expectPrimary = expectPrimary;
+	}
+
 	public Web getWeb() {
 		return this.web;
 	}
@@ -411,6 +435,130 @@ public class PoolGuardProperties {
 
 		/** Skip the check. */
 		OFF
+
+	}
+
+	/**
+	 * How a connection pooler in front of the server (PgBouncer, RDS Proxy...) pools
+	 * connections.
+	 */
+	public enum PoolerMode {
+
+		/** Find out from a connection at startup. */
+		AUTO,
+
+		/** No pooler: the pool talks to PostgreSQL itself. */
+		NONE,
+
+		/** A server connection for each client connection, for its whole life. */
+		SESSION,
+
+		/** A server connection for each transaction only. */
+		TRANSACTION,
+
+		/** A server connection for each statement only. */
+		STATEMENT
+
+	}
+
+	/**
+	 * A connection pooler between the application and PostgreSQL (PgBouncer, RDS
+	 * Proxy...).
+	 */
+	public static class Pooler {
+
+		/**
+		 * Whether a pooler is in front, and how it pools. auto finds out at startup, over
+		 * one side connection, before the pool opens: a pooler shows itself because the
+		 * backend the server reports is not the one the login announced, and its mode
+		 * because a second client's transaction takes the first client's server
+		 * connection away. Declare it where that cannot tell (a pooler that passes the
+		 * backend through, a server unreachable at startup).
+		 */
+		private PoolerMode mode = PoolerMode.AUTO;
+
+		/**
+		 * Whether the pooler keeps server-side prepared statements across its server
+		 * connections in transaction and statement mode (PgBouncer 1.21+ with
+		 * max_prepared_statements above 0). Off: PoolGuard turns server-side prepared
+		 * statements off (prepareThreshold=0) behind such a pooler, since a statement
+		 * prepared on one server connection does not exist on the next ("prepared
+		 * statement S_1 does not exist").
+		 */
+		private boolean preparedStatements = false;
+
+		/**
+		 * JDBC URL of the pooler's admin console (PgBouncer's virtual database
+		 * "pgbouncer", e.g. jdbc:postgresql://pgbouncer:6432/pgbouncer), read with SHOW
+		 * CONFIG and SHOW DATABASES so the budget can hold the pool against the pooler's
+		 * max_client_conn and the pooler's server pool against the server's limits.
+		 * Unset: those checks are reported as not done.
+		 */
+		private String adminUrl;
+
+		/**
+		 * User for the admin console, one of PgBouncer's admin_users or stats_users.
+		 * Unset: the pool's user.
+		 */
+		private String adminUsername;
+
+		/**
+		 * Password for the admin console. Unset: the pool's password.
+		 */
+		private String adminPassword;
+
+		/**
+		 * How many pooler instances share the server (each has its own server pools).
+		 */
+		private int instances = 1;
+
+		public PoolerMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(PoolerMode mode) {
+			this.mode = mode;
+		}
+
+		public boolean isPreparedStatements() {
+			return this.preparedStatements;
+		}
+
+		public void setPreparedStatements(boolean preparedStatements) {
+			this.preparedStatements = preparedStatements;
+		}
+
+		public String getAdminUrl() {
+			return this.adminUrl;
+		}
+
+		public void setAdminUrl(String adminUrl) {
+			this.adminUrl = adminUrl;
+		}
+
+		public String getAdminUsername() {
+			return this.adminUsername;
+		}
+
+		public void setAdminUsername(String adminUsername) {
+			this.adminUsername = adminUsername;
+		}
+
+		public String getAdminPassword() {
+			return this.adminPassword;
+		}
+
+		public void setAdminPassword(String adminPassword) {
+			this.adminPassword = adminPassword;
+		}
+
+		public int getInstances() {
+			return this.instances;
+		}
+
+		public void setInstances(int instances) {
+			this.instances = instances;
+		}
 
 	}
 

@@ -70,7 +70,7 @@ class StrictConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("poolguard.driver-properties.sslmode=disable",
 					"poolguard.pools.reporting.connection-limit=4", "poolguard.pools.reporting.retry.max-attempts=2",
-					"poolguard.replica.url=jdbc:postgresql://replica/db", "poolguard.pgbouncer.mode=transaction",
+					"poolguard.replica.url=jdbc:postgresql://replica/db", "poolguard.pooler.mode=transaction",
 					"poolguard.test.postgres=embedded")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}

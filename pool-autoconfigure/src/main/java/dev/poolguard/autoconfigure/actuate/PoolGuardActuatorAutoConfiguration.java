@@ -133,7 +133,7 @@ public final class PoolGuardActuatorAutoConfiguration {
 				indicators.put(pool.name(), new PoolGuardHealthIndicator(dataSource,
 						(dataSource instanceof GuardedHikariDataSource guarded) ? guarded.resilience().circuitBreaker()
 								: null,
-						servers.of(pool), properties.getHealth().getSaturationThreshold(), budgetSummary(budget)));
+						servers.of(pool), properties.getHealth().getSaturationThreshold(), budgetSummary(budget), pool));
 			}
 			if (indicators.isEmpty()) {
 				return null;

@@ -88,6 +88,8 @@ public final class PoolGuardEndpoint {
 		HikariDataSource pool = tuned.dataSource();
 		report.put("pool", PoolStatistics.of(pool).toMap(this.saturationThreshold));
 		report.put("configuration", tuned.settings().all().stream().map(PoolGuardEndpoint::describe).toList());
+		report.put("pooler", tuned.pooler().toMap());
+		report.put("primaryExpected", tuned.primaryExpected());
 		AcquisitionEvents events = null;
 		if (pool instanceof GuardedHikariDataSource guarded) {
 			AcquisitionResilience resilience = guarded.resilience();
@@ -208,11 +210,20 @@ public final class PoolGuardEndpoint {
 
 	private static Map<String, Object> server(ServerObserver server) {
 		ServerSample sample = server.lastSample();
+		Map<String, Object> report = new LinkedHashMap<>();
 		if (sample == null) {
-			return Map.of("sampled", false, "reason",
+			report.put("sampled", false);
+			report.put("reason",
 					"no sample yet (or poolguard.server-metrics.enabled=false); samples are taken every poolguard.server-metrics.interval");
 		}
-		return sample.toMap();
+		else {
+			report.putAll(sample.toMap());
+		}
+		if (server.lastReadOnly() != null) {
+			report.put("primary", !Boolean.TRUE.equals(server.lastInRecovery()));
+			report.put("readOnly", server.lastReadOnly());
+		}
+		return report;
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.pool.PoolStatistics;
+import dev.poolguard.autoconfigure.pool.TunedPool;
 import dev.poolguard.autoconfigure.server.ServerObserver;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
@@ -38,8 +39,16 @@ final class PoolGuardHealthIndicator implements HealthIndicator {
 
 	private final Supplier<Map<String, Object>> budget;
 
+	private final TunedPool tuned;
+
 	PoolGuardHealthIndicator(HikariDataSource pool, CircuitBreaker circuitBreaker, ServerObserver server,
 			double saturationThreshold, Supplier<Map<String, Object>> budget) {
+		this(pool, circuitBreaker, server, saturationThreshold, budget, null);
+	}
+
+	PoolGuardHealthIndicator(HikariDataSource pool, CircuitBreaker circuitBreaker, ServerObserver server,
+			double saturationThreshold, Supplier<Map<String, Object>> budget, TunedPool tuned) {
+		this.tuned = tuned;
 		this.pool = pool;
 		this.circuitBreaker = circuitBreaker;
 		this.server = server;
@@ -53,7 +62,12 @@ final class PoolGuardHealthIndicator implements HealthIndicator {
 		boolean breakerOpen = this.circuitBreaker != null
 				&& (this.circuitBreaker.getState() == CircuitBreaker.State.OPEN
 						|| this.circuitBreaker.getState() == CircuitBreaker.State.FORCED_OPEN);
-		Health.Builder health = (database.isUnreachable() || breakerOpen) ? Health.down() : Health.up();
+		// A read-only server where a primary is expected fails every write: the database is
+		// down for this pool, though it answers.
+		boolean wrongServer = this.tuned != null && this.tuned.primaryExpected()
+				&& Boolean.TRUE.equals(this.server.lastReadOnly()) && !database.isUnreachable();
+		Health.Builder health = (database.isUnreachable() || breakerOpen || wrongServer) ? Health.down()
+				: Health.up();
 		health.withDetail("pool", PoolStatistics.of(this.pool).toMap(this.saturationThreshold));
 		if (this.circuitBreaker != null) {
 			Map<String, Object> breaker = new LinkedHashMap<>();
@@ -61,7 +75,18 @@ final class PoolGuardHealthIndicator implements HealthIndicator {
 			breaker.put("failureRate", this.circuitBreaker.getMetrics().getFailureRate());
 			health.withDetail("circuitBreaker", breaker);
 		}
-		health.withDetail("database", describe(database));
+		Map<String, Object> databaseDetails = describe(database);
+		if (this.server.lastReadOnly() != null && !database.isUnreachable()) {
+			databaseDetails.put("primary", !Boolean.TRUE.equals(this.server.lastInRecovery()));
+			databaseDetails.put("readOnly", this.server.lastReadOnly());
+			if (wrongServer) {
+				databaseDetails.put("problem", "the server is read-only where a primary is expected: writes answer 503");
+			}
+		}
+		health.withDetail("database", databaseDetails);
+		if (this.tuned != null) {
+			health.withDetail("pooler", this.tuned.pooler().toMap());
+		}
 		health.withDetail("budget", this.budget.get());
 		return health.build();
 	}

@@ -55,6 +55,9 @@ public final class BudgetReport {
 
 	private final List<String> notes;
 
+	/** Behind a pooler: what to change, which is not the server's arithmetic. */
+	private String poolerFix;
+
 	private BudgetReport(BudgetVerdict verdict, String reason, Instant checkedAt, Pool pool, ServerLimits serverLimits,
 			Integer usableConnections, String limitedBy, Integer connectionBudget, Integer recommendedConnectionLimit,
 			List<Row> rows, List<String> notes) {
@@ -193,6 +196,93 @@ public final class BudgetReport {
 				+ pool.reservedConnections(), ":", BudgetVerdict.UNKNOWN.name()));
 		return new BudgetReport(BudgetVerdict.UNKNOWN, reason, checkedAt, pool, null, null, null, null, null, rows,
 				List.of());
+	}
+
+	/**
+	 * A report for a pool behind a connection pooler: its connections are clients of the
+	 * pooler, held against the pooler's {@code max_client_conn}; only the pooler's server
+	 * pools are held against the server's limits. What PoolGuard cannot read is said, and
+	 * never called OK.
+	 * @param pool the pool's side of the arithmetic
+	 * @param pooler the pooler, as PoolGuard knows it
+	 * @param poolerInstances {@code poolguard.pooler.instances}
+	 * @param poolerLimits what the pooler's admin console said, or {@code null}
+	 * @param poolerFailure why the pooler's limits are not known, when they are not
+	 * @param limits what the server said, or {@code null}
+	 * @param checkedAt when
+	 * @return the report
+	 */
+	static BudgetReport behindPooler(Pool pool, String pooler, int poolerInstances, PoolerLimits poolerLimits,
+			String poolerFailure, ServerLimits limits, Instant checkedAt) {
+		List<Row> rows = new ArrayList<>();
+		List<String> notes = new ArrayList<>();
+		rows.add(new Row("server", pool.server() + " behind " + pooler, null, null));
+		if (poolerLimits == null) {
+			String reason = "The pool is a client of the pooler in front (" + pooler + "): it is held against the "
+					+ "pooler's max_client_conn, not the server's connections, and the pooler's limits could not be read ("
+					+ poolerFailure + "). Neither that nor the pooler's server pools against the server could be checked.";
+			rows.add(new Row("pool", pool.connectionLimitProperty() + " " + pool.connectionLimit()
+					+ " against the pooler's max_client_conn: not checked", ":", BudgetVerdict.UNKNOWN.name()));
+			notes.add("Set poolguard.pooler.admin-url (PgBouncer's admin console, database pgbouncer) and a user in "
+					+ "its admin_users or stats_users, or check by hand: the pool against max_client_conn, and "
+					+ "(default_pool_size + reserve_pool_size) x pooler instances against the server's usable connections"
+					+ ((limits != null) ? " (" + limits.serverConnections() + " server slots)" : "") + ". See " + DOCS
+					+ "#pgbouncer.");
+			// The server's limits stay out of the summary: they are not what the pool is held against.
+			return new BudgetReport(BudgetVerdict.UNKNOWN, reason, checkedAt, pool, null, null, null, null, null, rows,
+					notes);
+		}
+		int instances = Math.max(1, pool.instances());
+		int clientBudget = poolerLimits.maxClientConnections() / instances;
+		int limit = pool.connectionLimit();
+		BudgetVerdict client = (limit > clientBudget) ? BudgetVerdict.OVER
+				: (limit * 100 > clientBudget * TIGHT_PERCENT) ? BudgetVerdict.TIGHT : BudgetVerdict.OK;
+		rows.add(new Row("client slots", "pooler max_client_conn " + poolerLimits.maxClientConnections()
+				+ " / poolguard.instances " + pool.instances(), "=", clientBudget + " per instance"));
+		rows.add(new Row("pool", pool.connectionLimitProperty() + " " + limit + " against " + clientBudget + " client slots",
+				":", client.name()));
+		String clientReason = pool.connectionLimitProperty() + " " + limit
+				+ ((client == BudgetVerdict.OVER) ? " is more than" : " fits") + " this instance's share of the pooler's "
+				+ "max_client_conn (" + clientBudget + ").";
+		if (limits == null) {
+			BudgetVerdict verdict = (client == BudgetVerdict.OVER) ? BudgetVerdict.OVER : BudgetVerdict.UNKNOWN;
+			return new BudgetReport(verdict, clientReason + " The pooler's server pools could not be checked against the "
+					+ "server's limits, which could not be read.", checkedAt, pool, null, null, null, clientBudget, null,
+					rows, notes);
+		}
+		Pool serverPools = new Pool(pool.server(), poolerLimits.serverConnections(),
+				"the pooler's pool_size " + poolerLimits.poolSize() + " + reserve_pool " + poolerLimits.reservePool(),
+				poolerInstances, pool.reservedConnections());
+		BudgetReport server = of(serverPools, limits, checkedAt);
+		for (Row row : server.rows) {
+			if (!"server".equals(row.label())) {
+				rows.add(new Row("pooler " + row.label(), row.expression().replace("poolguard.instances", "poolguard.pooler.instances"),
+						row.operator(), row.result()));
+			}
+		}
+		notes.addAll(server.notes);
+		BudgetVerdict verdict = (client.ordinal() > server.verdict.ordinal()) ? client : server.verdict;
+		String reason = clientReason + " The pooler's server connections (" + poolerLimits.serverConnections()
+				+ " per pooler instance) " + (server.verdict.isOverBudget() ? "are more than" : "fit") + " the server's share ("
+				+ server.connectionBudget + ").";
+		List<String> fixes = new ArrayList<>();
+		if (client == BudgetVerdict.OVER) {
+			fixes.add("Set " + pool.connectionLimitProperty() + "=" + Math.max(1, clientBudget * TIGHT_PERCENT / 100)
+					+ " (at most " + clientBudget + ") or raise the pooler's max_client_conn");
+		}
+		if (server.verdict.isOverBudget()) {
+			fixes.add("lower the pooler's pool_size + reserve_pool to at most " + server.connectionBudget
+					+ " per pooler instance (default_pool_size, reserve_pool_size), or " + server.serverFix());
+		}
+		BudgetReport report = new BudgetReport(verdict, reason + (fixes.isEmpty() ? "" : " " + capitalized(String.join("; ", fixes)) + "."),
+				checkedAt, pool, null, server.usableConnections, server.limitedBy, clientBudget,
+				(client == BudgetVerdict.OVER) ? clientBudget : null, rows, notes);
+		report.poolerFix = fixes.isEmpty() ? null : capitalized(String.join("; ", fixes)) + ". See " + DOCS + "#pgbouncer.";
+		return report;
+	}
+
+	private static String capitalized(String text) {
+		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
 	}
 
 	private static String limitExpression(String owner, boolean superuser) {
@@ -406,6 +496,9 @@ public final class BudgetReport {
 	 * @return the fix, naming the properties to change
 	 */
 	String fix() {
+		if (this.poolerFix != null) {
+			return this.poolerFix;
+		}
 		StringBuilder fix = new StringBuilder();
 		if (this.recommendedConnectionLimit != null) {
 			fix.append("Set ")

@@ -74,6 +74,14 @@ public final class ConnectionBudget implements DisposableBean {
 
 	private volatile int failedAttempts;
 
+	private static final long FIRST_REFUSAL_PAUSE_MILLIS = 250;
+
+	private volatile boolean retriedFirstRefusal;
+
+	private volatile PoolerLimits poolerLimits;
+
+	private volatile String poolerFailure = "its limits have not been read yet";
+
 	/**
 	 * Creates a budget for a pool.
 	 * @param pool the pool PoolGuard tuned, or a supplier of {@code null} when there is
@@ -272,15 +280,50 @@ public final class ConnectionBudget implements DisposableBean {
 		if (pool == null) {
 			return notApplicable();
 		}
+		if (pool.pooler().isPresent()) {
+			readPoolerLimits(pool);
+		}
 		try {
 			return new Snapshot(this.reader.read(pool.sideConnections()), null, now(), false);
 		}
 		catch (ServerFullException ex) {
+			if (this.snapshot == null && !this.retriedFirstRefusal) {
+				// At startup the side connection that looked for a pooler was closed a moment
+				// ago: where a limit leaves room for one connection only, its backend may not
+				// have left yet. Once more, after it surely has.
+				this.retriedFirstRefusal = true;
+				try {
+					Thread.sleep(FIRST_REFUSAL_PAUSE_MILLIS);
+					return read();
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
 			return new Snapshot(null, ServerLimitsReader.describe(ex), now(), false, true);
 		}
 		catch (Exception ex) {
 			return new Snapshot(null, "the server's limits could not be read: " + ServerLimitsReader.describe(ex), now(),
 					false);
+		}
+	}
+
+	/**
+	 * Behind a pooler, what its admin console says, when one is configured: the pool is
+	 * held against the pooler's limits, and the pooler's server pools against the
+	 * server's.
+	 */
+	private void readPoolerLimits(TunedPool pool) {
+		if (this.properties.getPooler().getAdminUrl() == null) {
+			this.poolerFailure = "poolguard.pooler.admin-url is not set";
+			return;
+		}
+		try {
+			this.poolerLimits = PoolerLimits.read(this.properties.getPooler(), pool.dataSource());
+			this.poolerFailure = null;
+		}
+		catch (Exception ex) {
+			this.poolerFailure = "its admin console could not be read: " + ServerLimitsReader.describe(ex);
 		}
 	}
 
@@ -290,6 +333,11 @@ public final class ConnectionBudget implements DisposableBean {
 
 	private BudgetReport report(Snapshot snapshot) {
 		BudgetReport.Pool pool = poolSide();
+		TunedPool tuned = this.pool.get();
+		if (tuned != null && tuned.pooler().isPresent() && !snapshot.full()) {
+			return BudgetReport.behindPooler(pool, tuned.pooler().describe(), this.properties.getPooler().getInstances(),
+					this.poolerLimits, this.poolerFailure, snapshot.limits(), snapshot.checkedAt());
+		}
 		if (snapshot.full()) {
 			return BudgetReport.full(pool, snapshot.failure(), snapshot.checkedAt());
 		}

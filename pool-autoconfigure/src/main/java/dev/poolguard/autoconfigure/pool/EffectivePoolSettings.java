@@ -71,6 +71,12 @@ public final class EffectivePoolSettings {
 		return (String) get(PoolSetting.APPLICATION_NAME).value();
 	}
 
+	EffectivePoolSettings with(PoolSetting setting, EffectiveSetting value) {
+		Map<PoolSetting, EffectiveSetting> changed = new EnumMap<>(this.settings);
+		changed.put(setting, value);
+		return new EffectivePoolSettings(changed, this.driverProperties);
+	}
+
 	EffectiveSetting get(PoolSetting setting) {
 		return this.settings.get(setting);
 	}

@@ -30,7 +30,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
  * <li>anything under a map, such as {@code poolguard.driver-properties.*};
  * <li>{@code poolguard.pools.<name>.<key>} where {@code <key>} is known at the top
  * level: one pool's own value of a setting;
- * <li>anything under {@code poolguard.replica.*} and {@code poolguard.pgbouncer.*} while
+ * <li>anything under {@code poolguard.replica.*} while
  * {@link PoolGuardProperties} has no such group yet (features on their way: an early
  * setting must not stop an application);
  * <li>{@code poolguard.test.*}: the settings of PoolGuard's own test kit
@@ -43,7 +43,7 @@ final class KnownProperties {
 
 	private static final String POOLS = "pools";
 
-	private static final Set<String> RESERVED_GROUPS = Set.of("replica", "pgbouncer");
+	private static final Set<String> RESERVED_GROUPS = Set.of("replica");
 
 	private static final String TEST_KIT = "test";
 

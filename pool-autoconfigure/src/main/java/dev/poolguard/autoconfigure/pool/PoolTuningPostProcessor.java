@@ -70,7 +70,18 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 			// "pool" tag that is known before the pool starts.
 			pool.setPoolName(beanName);
 		}
-		this.tunedPools.ifAvailable((pools) -> pools.add(new TunedPool(beanName, settings, pool)));
+		// Built before the pooler's and the primary's settings: PoolGuard's own connections
+		// never prepare statements, and the health probe must reach a read-only server to
+		// say that it is one.
+		SideConnections sideConnections = new SideConnections(pool, settings.applicationName());
+		Pooler pooler = PoolerDetection.of(properties.getPooler(), sideConnections);
+		settings = ServerExpectations.fitToPooler(pooler, settings, pool, problems);
+		boolean primaryExpected = ServerExpectations.primaryExpected(properties, pool, problems);
+		if (!problems.isEmpty()) {
+			throw new PoolGuardConfigurationException(problems);
+		}
+		TunedPool tuned = new TunedPool(beanName, settings, pool, sideConnections, pooler, primaryExpected);
+		this.tunedPools.ifAvailable((pools) -> pools.add(tuned));
 		EffectiveSetting applicationName = settings.get(PoolSetting.APPLICATION_NAME);
 		if (PoolSettingsResolver.GENERATED_ORIGIN.equals(applicationName.origin())) {
 			logger.info("PoolGuard named this application's connections '" + applicationName.value()
@@ -83,7 +94,8 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 					.filter((setting) -> setting.value() != null)
 					.map((setting) -> setting.property().substring(PoolGuardProperties.PREFIX.length() + 1) + "="
 							+ setting.displayValue())
-					.collect(Collectors.joining(", ")));
+					.collect(Collectors.joining(", "))
+				+ "; pooler: " + pooler.describe() + (primaryExpected ? "; a primary is expected" : ""));
 	}
 
 	private static void apply(EffectivePoolSettings settings, HikariDataSource pool) {

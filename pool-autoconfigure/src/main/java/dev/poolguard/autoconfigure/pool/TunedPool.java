@@ -20,13 +20,20 @@ public final class TunedPool {
 
 	private final SideConnections sideConnections;
 
+	private final Pooler pooler;
+
+	private final boolean primaryExpected;
+
 	private volatile HikariDataSource dataSource;
 
-	TunedPool(String name, EffectivePoolSettings settings, HikariDataSource dataSource) {
+	TunedPool(String name, EffectivePoolSettings settings, HikariDataSource dataSource,
+			SideConnections sideConnections, Pooler pooler, boolean primaryExpected) {
 		this.name = name;
 		this.settings = settings;
 		this.dataSource = dataSource;
-		this.sideConnections = new SideConnections(dataSource, settings.applicationName());
+		this.sideConnections = sideConnections;
+		this.pooler = pooler;
+		this.primaryExpected = primaryExpected;
 	}
 
 	/**
@@ -69,6 +76,23 @@ public final class TunedPool {
 	 */
 	public void replacedBy(HikariDataSource replacement) {
 		this.dataSource = replacement;
+	}
+
+	/**
+	 * The connection pooler in front of the server, if any, and how it pools.
+	 * @return the pooler, as declared or detected before the pool started
+	 */
+	public Pooler pooler() {
+		return this.pooler;
+	}
+
+	/**
+	 * Whether the pool must reach a primary: a read-only server is then a database
+	 * failure, and its connections are refused and evicted.
+	 * @return whether a primary is expected
+	 */
+	public boolean primaryExpected() {
+		return this.primaryExpected;
 	}
 
 	/**

@@ -19,6 +19,15 @@ import org.apache.commons.logging.LogFactory;
  * returned), so no request that starts after the reset borrows a dead one.
  *
  * <p>
+ * A write that meets a read-only server ({@code 25006}: the endpoint reaches a standby, an
+ * old primary restarted as one, or a server turned read-only) is a database failure too:
+ * the connection is evicted (HikariCP would keep it, {@code 25006} is no connection error)
+ * and so are the others, which reach the same server; the connections opened next must
+ * reach a primary (PoolGuard has pgjdbc refuse any other, {@code targetServerType=primary}).
+ * The same state comes from a write inside a read-only transaction: then the pool is
+ * refreshed for nothing, at most once a second, and the log line says so.
+ *
+ * <p>
  * It is HikariCP's {@link SQLExceptionOverride}, the supported place to observe a
  * connection's failures; an override the application configured itself is still asked,
  * and its decision for the failing connection stands.
@@ -35,6 +44,9 @@ final class ServerResetOverride implements SQLExceptionOverride {
 	 * (57P02), or the connection broke (08006, 08003).
 	 */
 	private static final Set<String> SERVER_RESET_STATES = Set.of("57P01", "57P02", "57P03", "08006", "08003");
+
+	/** A write met a read-only transaction: a standby, or a server turned read-only. */
+	private static final String READ_ONLY_STATE = "25006";
 
 	/** Resets closer together than this are one episode: one eviction, one log line. */
 	private static final long EPISODE_NANOS = 1_000_000_000L;
@@ -55,12 +67,17 @@ final class ServerResetOverride implements SQLExceptionOverride {
 		Override decision = (this.configured != null) ? this.configured.adjudicate(failure) : Override.CONTINUE_EVICT;
 		String state = failure.getSQLState();
 		if (state != null && SERVER_RESET_STATES.contains(state)) {
-			evictTheOthers(failure);
+			evictTheOthers(failure, "a connection was reset by the server", "server-reset");
+		}
+		if (READ_ONLY_STATE.equals(state)) {
+			evictTheOthers(failure, "a write met a read-only server (a standby, or a primary turned read-only; "
+					+ "or a read-only transaction, if the server is a primary)", "read-only-server");
+			return (decision == Override.DO_NOT_EVICT) ? decision : Override.MUST_EVICT;
 		}
 		return decision;
 	}
 
-	private void evictTheOthers(SQLException reset) {
+	private void evictTheOthers(SQLException reset, String what, String event) {
 		long now = System.nanoTime();
 		long last = this.lastEviction.get();
 		if (now - last < EPISODE_NANOS || !this.lastEviction.compareAndSet(last, now)) {
@@ -72,10 +89,10 @@ final class ServerResetOverride implements SQLExceptionOverride {
 		}
 		int connections = statistics.getTotalConnections();
 		statistics.softEvictConnections();
-		String message = "a connection was reset by the server (" + AcquisitionFailureClassifier.describe(reset)
+		String message = what + " (" + AcquisitionFailureClassifier.describe(reset)
 				+ "): the pool's " + connections + " connections were evicted (idle ones now, busy ones when returned)";
 		logger.warn("PoolGuard: " + message);
-		this.pool.events().record("server-reset", message);
+		this.pool.events().record(event, message);
 	}
 
 }

@@ -60,6 +60,10 @@ public final class ServerObserver implements AutoCloseable {
 
 	private volatile ServerSample sample;
 
+	private volatile Boolean readOnly;
+
+	private volatile Boolean inRecovery;
+
 	private Future<Reachability> check;
 
 	/**
@@ -114,6 +118,24 @@ public final class ServerObserver implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the server the last check reached refuses writes: a standby, or a primary
+	 * turned read-only ({@code default_transaction_read_only}).
+	 * @return whether it is read-only, or {@code null} before a check reached it
+	 */
+	public Boolean lastReadOnly() {
+		return this.readOnly;
+	}
+
+	/**
+	 * Whether the server the last check reached is a standby
+	 * ({@code pg_is_in_recovery()}).
+	 * @return whether it is in recovery, or {@code null} before a check reached it
+	 */
+	public Boolean lastInRecovery() {
+		return this.inRecovery;
+	}
+
+	/**
 	 * The last sample of the server's connections, if one was taken.
 	 * @return the sample, or {@code null}
 	 */
@@ -132,8 +154,15 @@ public final class ServerObserver implements AutoCloseable {
 	private Reachability probe() {
 		Instant now = this.clock.instant();
 		try (Connection connection = this.connections.open()) {
-			this.reachability = connection.isValid(SideConnections.READ_TIMEOUT_SECONDS) ? Reachability.reachable(now)
-					: Reachability.unreachable("the server stopped answering", now);
+			// What a write would meet: a standby (in recovery) or a server turned read-only.
+			try (Statement statement = connection.createStatement();
+					ResultSet result = statement
+						.executeQuery("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')")) {
+				result.next();
+				this.inRecovery = result.getBoolean(1);
+				this.readOnly = "on".equals(result.getString(2));
+			}
+			this.reachability = Reachability.reachable(now);
 		}
 		catch (SQLException ex) {
 			this.reachability = TOO_MANY_CONNECTIONS.equals(ex.getSQLState()) ? Reachability.full(describe(ex), now)

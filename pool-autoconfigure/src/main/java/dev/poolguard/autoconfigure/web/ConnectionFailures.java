@@ -26,7 +26,8 @@ import org.springframework.transaction.TransactionSystemException;
  * (connection exception: pgjdbc's I/O errors and closed connections, HikariCP's closed
  * proxies), {@code 57P01} to {@code 57P03} (the server is shutting down, crashed or
  * starting: {@code pg_terminate_backend}, a restart) and {@code 57P05} (the server closed
- * an idle session), or Hibernate's {@code JDBCConnectionException}, whose SQLState its
+ * an idle session), {@code 25006} (a write met a read-only server: the endpoint reaches a
+ * standby until a primary is reached; PoolGuard evicts such connections), or Hibernate's {@code JDBCConnectionException}, whose SQLState its
  * dialect already judged to be a connection failure; and HikariCP's closed connection met
  * by a failed rollback or commit (see {@link #isClosedByThePool}). An application error
  * ({@code 23505}, {@code 42P01}, ...) is none of these, and is left alone.
@@ -36,6 +37,8 @@ import org.springframework.transaction.TransactionSystemException;
 final class ConnectionFailures {
 
 	private static final Set<String> SERVER_GONE_STATES = Set.of("57P01", "57P02", "57P03", "57P05");
+
+	private static final String READ_ONLY_SERVER = "25006";
 
 	private static final String HIBERNATE_CONNECTION_EXCEPTION = "org.hibernate.exception.JDBCConnectionException";
 
@@ -89,7 +92,7 @@ final class ConnectionFailures {
 	static boolean isLostConnection(Throwable exception) {
 		if (exception instanceof SQLException sqlException && sqlException.getSQLState() != null) {
 			String state = sqlException.getSQLState();
-			return state.startsWith("08") || SERVER_GONE_STATES.contains(state);
+			return state.startsWith("08") || SERVER_GONE_STATES.contains(state) || READ_ONLY_SERVER.equals(state);
 		}
 		return HIBERNATE_CONNECTION_EXCEPTION.equals(exception.getClass().getName());
 	}

@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.handler.HandlerExceptionResolverComposite;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
@@ -40,6 +41,13 @@ public final class PoolGuardWebMvcAutoConfiguration {
 			.getWaitDurationInOpenState();
 		return new AcquisitionFailureExceptionResolver(retryAfter,
 				() -> adapter.stream().findFirst().map(RequestMappingHandlerAdapter::getMessageConverters).orElse(List.of()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DatabaseEofResolver poolGuardDatabaseEofResolver(AcquisitionFailureExceptionResolver answer,
+			ObjectProvider<HandlerExceptionResolverComposite> springResolvers) {
+		return new DatabaseEofResolver(answer, springResolvers);
 	}
 
 }

@@ -71,6 +71,26 @@ class PoolGuardHealthIntegrationTests {
 	}
 
 	@Test
+	void readOnlyServerWhereAPrimaryIsExpectedIsDownAndSaysSo() {
+		// A database whose sessions are read-only: what a write meets on a standby.
+		String database = "health_read_only_" + UUID.randomUUID().toString().substring(0, 8);
+		server.createDatabase(database, server.username());
+		server.execute("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + server.jdbcUrl(database)).run((context) -> {
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> health(context).getDetails().get("database") instanceof Map<?, ?> db
+						&& db.containsKey("readOnly"));
+			Health readOnly = health(context);
+			assertThat(readOnly.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(details(readOnly, "database")).containsEntry("reachable", true)
+				.containsEntry("readOnly", true)
+				.containsEntry("primary", true)
+				.containsKey("problem");
+			assertThat(details(readOnly, "pooler")).containsEntry("mode", "none").containsEntry("present", false);
+		});
+	}
+
+	@Test
 	void answersAtOnceAndStaysUpWhileEveryConnectionIsBusyAndDozensOfThreadsWait() throws Exception {
 		ExecutorService waiters = Executors.newFixedThreadPool(30);
 		try {

@@ -81,6 +81,13 @@ class ClientsController {
 		});
 	}
 
+	/** Writes one row in a transaction: what a read-only server refuses ({@code 25006}). */
+	@PostMapping("/api/clients/write")
+	Integer write() {
+		return this.transactionTemplate.execute((status) -> this.jdbcTemplate
+			.update("INSERT INTO web_test_emails VALUES (gen_random_uuid()::text)"));
+	}
+
 	/** Breaks a unique key. */
 	@PostMapping("/api/clients/duplicate")
 	void duplicate() {
