@@ -94,7 +94,7 @@ class SampleApplicationObservabilityTests {
 	@Test
 	void theHistogramsHaveABucketAtTheAlertRulesThreshold() throws Exception {
 		get("/api/clients/slow?ms=1");
-		String prometheus = get("/actuator/prometheus").body();
+		String prometheus = actuator("/actuator/prometheus").body();
 		// The 400 ms alerts compare a p95 with 0.4: with a bucket boundary there, no interpolation across it.
 		assertThat(prometheus).containsPattern("(?m)^http_server_requests_seconds_bucket\\{[^}]*le=\"0\\.4\"")
 			.containsPattern("(?m)^poolguard_acquire_seconds_bucket\\{[^}]*le=\"0\\.4\"");

@@ -16,7 +16,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.context.ApplicationContext;
 
@@ -41,8 +41,8 @@ class SampleApplicationServiceConnectionTests {
 	@Autowired
 	private ApplicationContext context;
 
-	@LocalServerPort
-	private int port;
+	@LocalManagementPort
+	private int managementPort;
 
 	@Test
 	void poolGuardTunesThePoolBuiltFromTheContainersConnectionDetails() throws Exception {
@@ -52,7 +52,7 @@ class SampleApplicationServiceConnectionTests {
 		assertThat(pool.getClass().getSimpleName()).isEqualTo("GuardedHikariDataSource");
 		assertThat(this.context.getBeansOfType(EmbeddedPostgres.class)).isEmpty();
 		HttpResponse<String> health = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health")).build(),
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.managementPort + "/actuator/health")).build(),
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(JsonPath.<String>read(health.body(), "$.components.poolguard.status")).isEqualTo("UP");
 	}

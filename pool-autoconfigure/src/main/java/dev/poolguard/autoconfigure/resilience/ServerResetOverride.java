@@ -50,7 +50,7 @@ final class ServerResetOverride implements SQLExceptionOverride {
 		this.configured = configured;
 	}
 
-	@Override
+	@java.lang.Override
 	public Override adjudicate(SQLException failure) {
 		Override decision = (this.configured != null) ? this.configured.adjudicate(failure) : Override.CONTINUE_EVICT;
 		String state = failure.getSQLState();
