@@ -46,7 +46,8 @@ class ConfigurationMetadataTests {
 	@Test
 	void everyPropertyWithADefaultShowsItInTheMetadata() throws IOException {
 		List<String> withoutDefault = List.of("poolguard.min-idle", "poolguard.application-name",
-				"poolguard.driver-properties");
+				"poolguard.driver-properties", "poolguard.pools", "poolguard.replica.url",
+				"poolguard.replica.username", "poolguard.replica.password");
 		assertThat(metadataProperties()).filteredOn((property) -> !withoutDefault.contains(property.get("name")))
 			.allSatisfy((property) -> assertThat(property).as("%s", property.get("name")).containsKey("defaultValue"));
 	}

@@ -1,6 +1,7 @@
 package dev.poolguard.autoconfigure.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -13,6 +14,7 @@ import dev.poolguard.autoconfigure.PoolGuardProperties;
 import dev.poolguard.autoconfigure.budget.BudgetReport;
 import dev.poolguard.autoconfigure.budget.BudgetVerdict;
 import dev.poolguard.autoconfigure.budget.ConnectionBudget;
+import dev.poolguard.autoconfigure.budget.ConnectionBudgets;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.budget.SizingAdvisor;
 import dev.poolguard.autoconfigure.pool.TunedPool;
@@ -54,12 +56,13 @@ public final class PoolGuardActuatorAutoConfiguration {
 	/**
 	 * The budget as the health component shows it: the verdict and the figures behind it.
 	 */
-	static Supplier<Map<String, Object>> budgetSummary(ObjectProvider<ConnectionBudget> budget) {
+	static Supplier<Map<String, Object>> budgetSummary(ObjectProvider<ConnectionBudgets> budgets, TunedPool pool) {
 		return () -> {
-			ConnectionBudget connectionBudget = budget.getIfAvailable();
-			if (connectionBudget == null) {
+			ConnectionBudgets connectionBudgets = budgets.getIfAvailable();
+			if (connectionBudgets == null) {
 				return notChecked();
 			}
+			ConnectionBudget connectionBudget = connectionBudgets.of(pool);
 			BudgetReport report = connectionBudget.report();
 			Map<String, Object> summary = new LinkedHashMap<>();
 			summary.put("verdict", report.verdict().name());
@@ -70,6 +73,10 @@ public final class PoolGuardActuatorAutoConfiguration {
 			if (report.recommendedConnectionLimit() != null) {
 				summary.put("recommendedConnectionLimit", report.recommendedConnectionLimit());
 			}
+			if (connectionBudget.pools().size() > 1) {
+				// The budget is the server's, shared with these pools.
+				summary.put("sharedWith", connectionBudget.pools().stream().map(TunedPool::name).toList());
+			}
 			return summary;
 		};
 	}
@@ -78,14 +85,17 @@ public final class PoolGuardActuatorAutoConfiguration {
 	 * The budget as the endpoint shows it: the whole report, its arithmetic, and the
 	 * advisor's recommendation from live traffic.
 	 */
-	static Supplier<Map<String, Object>> budgetReport(ObjectProvider<ConnectionBudget> budget,
-			ObjectProvider<SizingAdvisor> advisor) {
-		return () -> {
-			ConnectionBudget connectionBudget = budget.getIfAvailable();
+	static Function<TunedPool, Map<String, Object>> budgetReport(ObjectProvider<ConnectionBudgets> budgets,
+			ObjectProvider<ConnectionBudget> mainBudget, ObjectProvider<SizingAdvisor> advisor) {
+		return (pool) -> {
+			ConnectionBudgets connectionBudgets = budgets.getIfAvailable();
+			ConnectionBudget connectionBudget = (connectionBudgets != null) ? connectionBudgets.of(pool) : null;
 			Map<String, Object> report = (connectionBudget != null)
 					? new LinkedHashMap<>(connectionBudget.report().toMap()) : notChecked();
 			SizingAdvisor sizingAdvisor = advisor.getIfAvailable();
-			if (sizingAdvisor != null) {
+			// The advisor sizes the main pool, within what its server's other pools leave.
+			if (sizingAdvisor != null && connectionBudget != null && connectionBudget == mainBudget.getIfAvailable()
+					&& connectionBudget.pools().indexOf(pool) == mainPoolIndex(connectionBudget)) {
 				report.put("advice", sizingAdvisor.toMap());
 			}
 			return report;
@@ -96,13 +106,23 @@ public final class PoolGuardActuatorAutoConfiguration {
 	 * What bounds a resize: the budget when it is known, else the server's limits read
 	 * now; nothing when neither can be read.
 	 */
-	static Function<TunedPool, OptionalInt> ceiling(ObjectProvider<ConnectionBudget> budget,
+	static Function<TunedPool, OptionalInt> ceiling(ObjectProvider<ConnectionBudgets> budgets,
 			PoolGuardProperties properties) {
 		return (pool) -> {
-			ConnectionBudget connectionBudget = budget.getIfAvailable();
-			Integer limit = (connectionBudget != null) ? connectionBudget.report().connectionBudget() : null;
-			return (limit != null) ? OptionalInt.of(limit) : ConnectionBudget.ceilingOf(pool, properties);
+			ConnectionBudgets connectionBudgets = budgets.getIfAvailable();
+			OptionalInt ceiling = (connectionBudgets != null) ? connectionBudgets.ceilingOf(pool) : OptionalInt.empty();
+			return ceiling.isPresent() ? ceiling : ConnectionBudget.ceilingOf(pool, properties);
 		};
+	}
+
+	private static int mainPoolIndex(ConnectionBudget budget) {
+		List<TunedPool> pools = budget.pools();
+		for (int i = 0; i < pools.size(); i++) {
+			if ("dataSource".equals(pools.get(i).name())) {
+				return i;
+			}
+		}
+		return 0;
 	}
 
 	private static Map<String, Object> notChecked() {
@@ -125,7 +145,7 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "poolguardHealthIndicator")
 		HealthContributor poolguardHealthIndicator(ObjectProvider<DataSource> dataSources, TunedPools pools,
-				ServerObservers servers, PoolGuardProperties properties, ObjectProvider<ConnectionBudget> budget) {
+				ServerObservers servers, PoolGuardProperties properties, ObjectProvider<ConnectionBudgets> budgets) {
 			dataSources.stream().forEach(DataSource::getClass);
 			Map<String, HealthContributor> indicators = new LinkedHashMap<>();
 			for (TunedPool pool : pools.all()) {
@@ -133,7 +153,7 @@ public final class PoolGuardActuatorAutoConfiguration {
 				indicators.put(pool.name(), new PoolGuardHealthIndicator(dataSource,
 						(dataSource instanceof GuardedHikariDataSource guarded) ? guarded.resilience().circuitBreaker()
 								: null,
-						servers.of(pool), properties.getHealth().getSaturationThreshold(), budgetSummary(budget)));
+						servers.of(pool), pool.properties().getHealth().getSaturationThreshold(), budgetSummary(budgets, pool)));
 			}
 			if (indicators.isEmpty()) {
 				return null;
@@ -152,10 +172,11 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		PoolGuardEndpoint poolGuardEndpoint(TunedPools pools, ServerObservers servers, PoolGuardProperties properties,
-				ObjectProvider<ConnectionBudget> budget, ObjectProvider<SizingAdvisor> advisor) {
+				ObjectProvider<ConnectionBudgets> budgets, ObjectProvider<ConnectionBudget> budget,
+				ObjectProvider<SizingAdvisor> advisor) {
 			return new PoolGuardEndpoint(pools, servers, properties.getHealth().getSaturationThreshold(),
-					properties.getEndpoint().isResizeEnabled(), budgetReport(budget, advisor),
-					ceiling(budget, properties));
+					properties.getEndpoint().isResizeEnabled(), budgetReport(budgets, budget, advisor),
+					ceiling(budgets, properties));
 		}
 
 	}

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
@@ -52,12 +51,12 @@ public final class PoolGuardEndpoint {
 
 	private final boolean resizeEnabled;
 
-	private final Supplier<Map<String, Object>> budget;
+	private final Function<TunedPool, Map<String, Object>> budget;
 
 	private final Function<TunedPool, OptionalInt> ceiling;
 
 	PoolGuardEndpoint(TunedPools pools, ServerObservers servers, double saturationThreshold, boolean resizeEnabled,
-			Supplier<Map<String, Object>> budget, Function<TunedPool, OptionalInt> ceiling) {
+			Function<TunedPool, Map<String, Object>> budget, Function<TunedPool, OptionalInt> ceiling) {
 		this.pools = pools;
 		this.servers = servers;
 		this.saturationThreshold = saturationThreshold;
@@ -96,7 +95,7 @@ public final class PoolGuardEndpoint {
 			report.put("maxWaiting", resilience.maxWaiting());
 			events = guarded.events();
 		}
-		report.put("budget", this.budget.get());
+		report.put("budget", this.budget.apply(tuned));
 		report.put("server", server(this.servers.of(tuned)));
 		report.put("events", (events != null) ? events.recent() : List.of());
 		return report;
