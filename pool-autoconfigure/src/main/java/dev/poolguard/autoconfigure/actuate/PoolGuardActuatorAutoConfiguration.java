@@ -17,6 +17,7 @@ import dev.poolguard.autoconfigure.budget.ConnectionBudget;
 import dev.poolguard.autoconfigure.budget.ConnectionBudgets;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.budget.SizingAdvisor;
+import dev.poolguard.autoconfigure.replica.ReplicaRouting;
 import dev.poolguard.autoconfigure.pool.TunedPool;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
@@ -173,10 +174,15 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		PoolGuardEndpoint poolGuardEndpoint(TunedPools pools, ServerObservers servers, PoolGuardProperties properties,
 				ObjectProvider<ConnectionBudgets> budgets, ObjectProvider<ConnectionBudget> budget,
-				ObjectProvider<SizingAdvisor> advisor) {
-			return new PoolGuardEndpoint(pools, servers, properties.getHealth().getSaturationThreshold(),
-					properties.getEndpoint().isResizeEnabled(), budgetReport(budgets, budget, advisor),
-					ceiling(budgets, properties));
+				ObjectProvider<SizingAdvisor> advisor, ObjectProvider<ReplicaRouting> replicaRouting) {
+			PoolGuardEndpoint endpoint = new PoolGuardEndpoint(pools, servers,
+					properties.getHealth().getSaturationThreshold(), properties.getEndpoint().isResizeEnabled(),
+					budgetReport(budgets, budget, advisor), ceiling(budgets, properties));
+			endpoint.replica(() -> {
+				ReplicaRouting routing = replicaRouting.getIfAvailable();
+				return (routing != null) ? routing.toMap() : null;
+			});
+			return endpoint;
 		}
 
 	}

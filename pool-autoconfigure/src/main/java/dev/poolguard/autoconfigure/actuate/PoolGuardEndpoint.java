@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
@@ -55,6 +56,8 @@ public final class PoolGuardEndpoint {
 
 	private final Function<TunedPool, OptionalInt> ceiling;
 
+	private volatile Supplier<Map<String, Object>> replica = () -> null;
+
 	PoolGuardEndpoint(TunedPools pools, ServerObservers servers, double saturationThreshold, boolean resizeEnabled,
 			Function<TunedPool, Map<String, Object>> budget, Function<TunedPool, OptionalInt> ceiling) {
 		this.pools = pools;
@@ -63,6 +66,13 @@ public final class PoolGuardEndpoint {
 		this.resizeEnabled = resizeEnabled;
 		this.budget = budget;
 		this.ceiling = ceiling;
+	}
+
+	/**
+	 * Shows where read-only work goes, next to the pools, when there is a read replica.
+	 */
+	void replica(Supplier<Map<String, Object>> replica) {
+		this.replica = replica;
 	}
 
 	@ReadOperation
@@ -79,7 +89,8 @@ public final class PoolGuardEndpoint {
 		}
 		Map<String, Object> pools = new LinkedHashMap<>();
 		all.forEach((pool) -> pools.put(pool.name(), report(pool)));
-		return Map.of("pools", pools);
+		Map<String, Object> replicaRouting = this.replica.get();
+		return (replicaRouting != null) ? Map.of("pools", pools, "replica", replicaRouting) : Map.of("pools", pools);
 	}
 
 	private Map<String, Object> report(TunedPool tuned) {

@@ -21,12 +21,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.util.StringUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -34,6 +34,12 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * pool, {@value #REPLICA_BEAN}, tuned and guarded like any other, to which read-only
  * transactions go through Spring's {@link LazyConnectionDataSourceProxy}, and back to the
  * primary while the replica is down or lagging.
+ *
+ * <p>
+ * Whether there is a replica is decided when the beans are created, not by a condition:
+ * Spring AOT evaluates conditions once, at build time, and would freeze the build
+ * machine's answer into the application. Without {@code poolguard.replica.url} the beans
+ * below are {@code null} and nothing changes.
  *
  * <p>
  * The replica pool is not a default candidate for injection by type, so Spring Boot
@@ -49,7 +55,6 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ HikariDataSource.class, LazyConnectionDataSourceProxy.class, JdbcConnectionDetails.class })
 @ConditionalOnBooleanProperty(name = "poolguard.enabled", matchIfMissing = true)
-@ConditionalOnProperty("poolguard.replica.url")
 public final class PoolGuardReplicaAutoConfiguration {
 
 	/** The name of the replica pool's bean, and so of the pool. */
@@ -64,6 +69,9 @@ public final class PoolGuardReplicaAutoConfiguration {
 	HikariDataSource replicaDataSource(PoolGuardProperties properties,
 			ObjectProvider<JdbcConnectionDetails> primary) {
 		PoolGuardProperties.Replica replica = properties.getReplica();
+		if (!StringUtils.hasText(replica.getUrl())) {
+			return null;
+		}
 		JdbcConnectionDetails details = primary.getIfAvailable();
 		HikariDataSource pool = new HikariDataSource();
 		pool.setJdbcUrl(replica.getUrl());
@@ -81,6 +89,9 @@ public final class PoolGuardReplicaAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplicaRouting poolGuardReplicaRouting(ObjectProvider<TunedPools> tunedPools, BeanFactory beanFactory,
 			PoolGuardProperties properties) {
+		if (!StringUtils.hasText(properties.getReplica().getUrl())) {
+			return null;
+		}
 		return new ReplicaRouting(() -> pool(tunedPools, beanFactory, ReplicaRoutingPostProcessor.PRIMARY_BEAN),
 				() -> pool(tunedPools, beanFactory, REPLICA_BEAN), properties.getReplica().getMaxLag(),
 				properties.getReplica().getCheckInterval());
@@ -113,8 +124,12 @@ public final class PoolGuardReplicaAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "poolGuardReplicaMeters")
-		MeterBinder poolGuardReplicaMeters(ReplicaRouting routing) {
+		MeterBinder poolGuardReplicaMeters(ObjectProvider<ReplicaRouting> replicaRouting) {
 			return (registry) -> {
+				ReplicaRouting routing = replicaRouting.getIfAvailable();
+				if (routing == null) {
+					return;
+				}
 				for (ReplicaRouting.Target target : ReplicaRouting.Target.values()) {
 					String tag = target.name().toLowerCase();
 					FunctionCounter.builder("poolguard.replica.routed", routing, (r) -> r.routed(target))

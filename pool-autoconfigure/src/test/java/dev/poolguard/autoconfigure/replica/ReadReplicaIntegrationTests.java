@@ -5,16 +5,20 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.poolguard.autoconfigure.actuate.PoolGuardActuatorAutoConfiguration;
+import dev.poolguard.autoconfigure.actuate.PoolGuardEndpoint;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.replica.ReplicaRouting.Target;
 import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
 import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfiguration;
+import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
 import dev.poolguard.test.PostgresServer;
 import dev.poolguard.test.PostgresServers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +53,7 @@ import static org.awaitility.Awaitility.await;
  * standby is stopped or its replay is paused past max-lag, then back by itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SuppressWarnings("unchecked")
 class ReadReplicaIntegrationTests {
 
 	private static final Duration MAX_LAG = Duration.ofSeconds(1);
@@ -105,6 +110,34 @@ class ReadReplicaIntegrationTests {
 				.get("replicaDataSource")
 				.dataSource()).resilience().circuitBreaker().getName()).isEqualTo("poolguard-replicaDataSource");
 		});
+	}
+
+	@Test
+	void springBootsOwnLazyProxyGetsTheReplicaRatherThanASecondProxy() {
+		this.contextRunner.withPropertyValues("spring.datasource.connection-fetch=lazy").run((context) -> {
+			LazyConnectionDataSourceProxy proxy = (LazyConnectionDataSourceProxy) context.getBean(DataSource.class);
+			assertThat(proxy.getTargetDataSource()).isInstanceOf(GuardedHikariDataSource.class);
+			assertThat(servedBy(context, true)).isEqualTo("replica");
+			assertThat(servedBy(context, false)).isEqualTo("primary");
+		});
+	}
+
+	@Test
+	void endpointShowsBothPoolsAndWhereReadOnlyWorkGoes() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(PoolGuardServerAutoConfiguration.class,
+					PoolGuardActuatorAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=poolguard",
+					"poolguard.server-metrics.enabled=false")
+			.run((context) -> {
+				ReplicaRouting routing = context.getBean(ReplicaRouting.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> routing.lag() != null);
+				Map<String, Object> endpoint = context.getBean(PoolGuardEndpoint.class).poolguard();
+				assertThat((Map<String, Object>) endpoint.get("pools")).containsOnlyKeys("dataSource",
+						"replicaDataSource");
+				assertThat((Map<String, Object>) endpoint.get("replica")).containsEntry("target", "REPLICA")
+					.containsKey("lagMillis");
+			});
 	}
 
 	@Test
