@@ -17,6 +17,7 @@ import dev.poolguard.autoconfigure.budget.ConnectionBudget;
 import dev.poolguard.autoconfigure.budget.ConnectionBudgets;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.budget.SizingAdvisor;
+import dev.poolguard.autoconfigure.replica.PoolGuardReplicaAutoConfiguration;
 import dev.poolguard.autoconfigure.replica.ReplicaRouting;
 import dev.poolguard.autoconfigure.pool.TunedPool;
 import dev.poolguard.autoconfigure.pool.TunedPools;
@@ -25,6 +26,7 @@ import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfigurati
 import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
 import dev.poolguard.autoconfigure.server.ServerObservers;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -150,17 +152,42 @@ public final class PoolGuardActuatorAutoConfiguration {
 			dataSources.stream().forEach(DataSource::getClass);
 			Map<String, HealthContributor> indicators = new LinkedHashMap<>();
 			for (TunedPool pool : pools.all()) {
-				HikariDataSource dataSource = pool.dataSource();
-				indicators.put(pool.name(), new PoolGuardHealthIndicator(dataSource,
-						(dataSource instanceof GuardedHikariDataSource guarded) ? guarded.resilience().circuitBreaker()
-								: null,
-						servers.of(pool), pool.properties().getHealth().getSaturationThreshold(), budgetSummary(budgets, pool)));
+				if (!PoolGuardReplicaAutoConfiguration.REPLICA_BEAN.equals(pool.name())) {
+					indicators.put(pool.name(), indicator(pool, servers, budgets));
+				}
 			}
 			if (indicators.isEmpty()) {
 				return null;
 			}
 			return (indicators.size() == 1) ? indicators.values().iterator().next()
 					: CompositeHealthContributor.fromMap(indicators);
+		}
+
+		/**
+		 * The read replica's pool, as a component of its own ({@code poolguardReplica}):
+		 * while it is down, read-only work goes to the primary and the application still
+		 * serves, so it must not take {@code poolguard} (and readiness) down with it.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "poolguardReplicaHealthIndicator")
+		HealthContributor poolguardReplicaHealthIndicator(BeanFactory beanFactory, TunedPools pools,
+				ServerObservers servers, ObjectProvider<ConnectionBudgets> budgets) {
+			if (!beanFactory.containsBean(PoolGuardReplicaAutoConfiguration.REPLICA_BEAN)) {
+				return null;
+			}
+			beanFactory.getBean(PoolGuardReplicaAutoConfiguration.REPLICA_BEAN);
+			TunedPool replica = pools.get(PoolGuardReplicaAutoConfiguration.REPLICA_BEAN);
+			return (replica != null) ? indicator(replica, servers, budgets) : null;
+		}
+
+		private static PoolGuardHealthIndicator indicator(TunedPool pool, ServerObservers servers,
+				ObjectProvider<ConnectionBudgets> budgets) {
+			HikariDataSource dataSource = pool.dataSource();
+			return new PoolGuardHealthIndicator(dataSource,
+					(dataSource instanceof GuardedHikariDataSource guarded) ? guarded.resilience().circuitBreaker()
+							: null,
+					servers.of(pool), pool.properties().getHealth().getSaturationThreshold(),
+					budgetSummary(budgets, pool));
 		}
 
 	}

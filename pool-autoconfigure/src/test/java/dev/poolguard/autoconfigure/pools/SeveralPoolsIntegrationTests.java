@@ -23,6 +23,11 @@ import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
 import dev.poolguard.test.PostgresServer;
 import dev.poolguard.test.PostgresServers;
 import dev.poolguard.test.Role;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +172,31 @@ class SeveralPoolsIntegrationTests {
 				assertThat(scripts.resilience().retry().getRetryConfig().getMaxAttempts()).isEqualTo(2);
 				assertThat(springBootPool.resilience().retry().getRetryConfig().getMaxAttempts()).isEqualTo(3);
 				assertThat(scripts.resilience().maxWaiting()).isEqualTo(7);
+			});
+	}
+
+	@Test
+	void resilience4jPropertiesOfAPoolsInstanceOverrideItsSettingsOneByOne() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class))
+			.withPropertyValues("resilience4j.circuitbreaker.instances.poolguard-scripts.failure-rate-threshold=30",
+					"resilience4j.retry.instances.poolguard-scripts.max-attempts=4",
+					"poolguard.pools.scripts.circuit-breaker.sliding-window-size=12")
+			.run((context) -> {
+				GuardedHikariDataSource scripts = (GuardedHikariDataSource) scripts(context);
+				assertThat(scripts.resilience().circuitBreaker())
+					.isSameAs(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("poolguard-scripts"));
+				CircuitBreakerConfig config = scripts.resilience().circuitBreaker().getCircuitBreakerConfig();
+				assertThat(config.getFailureRateThreshold()).isEqualTo(30);
+				assertThat(config.getSlidingWindowSize()).as("the pool's own PoolGuard setting").isEqualTo(12);
+				assertThat(config.getWaitIntervalFunctionInOpenState().apply(1)).as("PoolGuard's 1s, not 60s")
+					.isEqualTo(1000);
+				assertThat(scripts.resilience().retry())
+					.isSameAs(context.getBean(RetryRegistry.class).retry("poolguard-scripts"));
+				assertThat(scripts.resilience().retry().getRetryConfig().getMaxAttempts()).isEqualTo(4);
+				GuardedHikariDataSource springBootPool = (GuardedHikariDataSource) springBootPool(context);
+				assertThat(springBootPool.resilience().circuitBreaker().getCircuitBreakerConfig()
+					.getFailureRateThreshold()).isEqualTo(50);
 			});
 	}
 

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -137,6 +139,10 @@ class ReadReplicaIntegrationTests {
 						"replicaDataSource");
 				assertThat((Map<String, Object>) endpoint.get("replica")).containsEntry("target", "REPLICA")
 					.containsKey("lagMillis");
+				assertThat(context.getBean("poolguardHealthIndicator")).as("the primary's alone")
+					.isInstanceOf(HealthIndicator.class);
+				HealthIndicator replicaHealth = context.getBean("poolguardReplicaHealthIndicator", HealthIndicator.class);
+				assertThat(replicaHealth.health(true).getStatus()).isEqualTo(Status.UP);
 			});
 	}
 
