@@ -114,7 +114,21 @@ public final class PoolGuardActuatorAutoConfiguration {
 		return (pool) -> {
 			ConnectionBudgets connectionBudgets = budgets.getIfAvailable();
 			OptionalInt ceiling = (connectionBudgets != null) ? connectionBudgets.ceilingOf(pool) : OptionalInt.empty();
-			return ceiling.isPresent() ? ceiling : ConnectionBudget.ceilingOf(pool, properties);
+			if (ceiling.isPresent()) {
+				return ceiling;
+			}
+			OptionalInt serverCeiling = ConnectionBudget.ceilingOf(pool, properties);
+			if (serverCeiling.isEmpty() || connectionBudgets == null) {
+				return serverCeiling;
+			}
+			// The other pools on the same server keep their share.
+			int others = connectionBudgets.of(pool)
+				.pools()
+				.stream()
+				.filter((other) -> other != pool)
+				.mapToInt((other) -> other.dataSource().getMaximumPoolSize())
+				.sum();
+			return OptionalInt.of(Math.max(0, serverCeiling.getAsInt() - others));
 		};
 	}
 

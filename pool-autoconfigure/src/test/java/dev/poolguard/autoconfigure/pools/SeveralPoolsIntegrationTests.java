@@ -31,6 +31,7 @@ import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfigurat
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -50,6 +51,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * An application with two pools on one server (seed 002: the API's pool and one for
@@ -231,6 +233,28 @@ class SeveralPoolsIntegrationTests {
 				assertThat(registry.get("poolguard.acquire").tag("pool", "scripts").timers()).isNotEmpty();
 				assertThat(registry.get("poolguard.pool.utilization").tag("pool", "scripts").gauge()).isNotNull();
 				assertThat(registry.get("poolguard.pool.utilization").tag("pool", "dataSource").gauge()).isNotNull();
+			});
+	}
+
+	@Test
+	void eachPoolIsResizedByNameWithinWhatItsServerLeavesIt() {
+		this.contextRunner
+			.withPropertyValues("poolguard.endpoint.resize-enabled=true",
+					"management.endpoints.web.exposure.include=poolguard", "poolguard.connection-limit=4",
+					"poolguard.pools.scripts.connection-limit=2")
+			.run((context) -> {
+				PoolGuardEndpoint endpoint = context.getBean(PoolGuardEndpoint.class);
+				ConnectionBudget budget = context.getBean(ConnectionBudgets.class)
+					.of(context.getBean(TunedPools.class).get("scripts"));
+				int shared = checked(budget).connectionBudget();
+				assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.resize(3))
+					.withMessageContaining("/actuator/poolguard/<pool>");
+				endpoint.resizePool("scripts", 3);
+				assertThat(scripts(context).getMaximumPoolSize()).isEqualTo(3);
+				assertThat(springBootPool(context).getMaximumPoolSize()).isEqualTo(4);
+				assertThatExceptionOfType(InvalidEndpointRequestException.class)
+					.isThrownBy(() -> endpoint.resizePool("scripts", shared - 4 + 1))
+					.withMessageContaining("(" + (shared - 4) + ")");
 			});
 	}
 
