@@ -93,7 +93,8 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 					+ "' in pg_stat_activity because spring.application.name is not set; set it (or "
 					+ "poolguard.application-name) to a name of your own.");
 		}
-		logger.info("PoolGuard tuned pool to " + PostgresUrls.describe(pool.getJdbcUrl()) + " (bean '" + beanName + "'): "
+		logger.info("PoolGuard tuned pool " + (PoolSettingsResolver.SPRING_BOOT_POOL.equals(beanName) ? "" : "'" + beanName + "' ")
+				+ "to " + PostgresUrls.describe(pool.getJdbcUrl()) + ": "
 				+ settings.all()
 					.stream()
 					.filter((setting) -> setting.value() != null)

@@ -221,7 +221,9 @@ public final class ReplicaRouting implements SmartLifecycle {
 		Duration measured = (replayed != null) ? this.walLag.replicaAt(WalLag.parse(replayed), System.nanoTime())
 				: Duration.ZERO;
 		this.lag = measured;
-		if (!this.maxLag.isZero() && measured.compareTo(this.maxLag) > 0) {
+		// Without the primary's position now, WAL it wrote before it went away would look
+		// ever later: the primary that is gone is no better place for read-only work.
+		if (primaryLsn != null && !this.maxLag.isZero() && measured.compareTo(this.maxLag) > 0) {
 			switchTo(Target.PRIMARY, "the replica lags " + display(measured) + " behind the primary, more than "
 					+ "poolguard.replica.max-lag " + display(this.maxLag));
 			return;

@@ -5,9 +5,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import dev.poolguard.autoconfigure.pool.PerPoolProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
 import io.github.resilience4j.common.retry.configuration.RetryConfigCustomizer;
+import io.github.resilience4j.retry.RetryConfig;
 
+import org.springframework.beans.factory.config.RuntimeBeanReference;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -17,6 +20,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
@@ -42,30 +46,88 @@ final class PoolInstanceCustomizers implements BeanDefinitionRegistryPostProcess
 
 	@Override
 	public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-		Binder binder = Binder.get(this.environment);
 		for (String instance : configuredInstances("circuitbreaker")) {
-			String pool = instance.substring(PREFIX.length());
-			register(registry, "poolGuardCircuitBreakerConfigCustomizer-" + pool,
-					new RootBeanDefinition(CircuitBreakerConfigCustomizer.class,
-							() -> CircuitBreakerConfigCustomizer.of(instance,
-									(builder) -> ResilienceConfigs.apply(builder,
-											PerPoolProperties.bind(binder, pool).getCircuitBreaker(),
-											(key) -> isSet(binder, "circuitbreaker", instance, key)))));
+			register(registry, "poolGuardCircuitBreakerConfigCustomizer-" + instance.substring(PREFIX.length()),
+					PoolCircuitBreakerCustomizer.class, instance);
 		}
 		for (String instance : configuredInstances("retry")) {
-			String pool = instance.substring(PREFIX.length());
-			register(registry, "poolGuardRetryConfigCustomizer-" + pool, new RootBeanDefinition(
-					RetryConfigCustomizer.class,
-					() -> RetryConfigCustomizer.of(instance,
-							(builder) -> ResilienceConfigs.apply(builder, PerPoolProperties.bind(binder, pool).getRetry(),
-									(key) -> isSet(binder, "retry", instance, key)))));
+			register(registry, "poolGuardRetryConfigCustomizer-" + instance.substring(PREFIX.length()),
+					PoolRetryCustomizer.class, instance);
 		}
 	}
 
-	private static void register(BeanDefinitionRegistry registry, String beanName, RootBeanDefinition definition) {
-		if (!registry.containsBeanDefinition(beanName)) {
-			registry.registerBeanDefinition(beanName, definition);
+	/**
+	 * A definition of plain values and a reference, which Spring AOT can write as code.
+	 */
+	private static void register(BeanDefinitionRegistry registry, String beanName, Class<?> type, String instance) {
+		if (registry.containsBeanDefinition(beanName)) {
+			return;
 		}
+		RootBeanDefinition definition = new RootBeanDefinition(type);
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, instance);
+		definition.getConstructorArgumentValues()
+			.addIndexedArgumentValue(1, new RuntimeBeanReference(ConfigurableApplicationContext.ENVIRONMENT_BEAN_NAME));
+		registry.registerBeanDefinition(beanName, definition);
+	}
+
+	private static String poolOf(String instance) {
+		return instance.substring(PREFIX.length());
+	}
+
+	/**
+	 * The pool's PoolGuard breaker settings, as the defaults of its instance.
+	 */
+	static final class PoolCircuitBreakerCustomizer implements CircuitBreakerConfigCustomizer {
+
+		private final String instance;
+
+		private final Environment environment;
+
+		PoolCircuitBreakerCustomizer(String instance, Environment environment) {
+			this.instance = instance;
+			this.environment = environment;
+		}
+
+		@Override
+		public void customize(CircuitBreakerConfig.Builder builder) {
+			Binder binder = Binder.get(this.environment);
+			ResilienceConfigs.apply(builder, PerPoolProperties.bind(binder, poolOf(this.instance)).getCircuitBreaker(),
+					(key) -> isSet(binder, "circuitbreaker", this.instance, key));
+		}
+
+		@Override
+		public String name() {
+			return this.instance;
+		}
+
+	}
+
+	/**
+	 * The pool's PoolGuard retry settings, as the defaults of its instance.
+	 */
+	static final class PoolRetryCustomizer implements RetryConfigCustomizer {
+
+		private final String instance;
+
+		private final Environment environment;
+
+		PoolRetryCustomizer(String instance, Environment environment) {
+			this.instance = instance;
+			this.environment = environment;
+		}
+
+		@Override
+		public void customize(RetryConfig.Builder builder) {
+			Binder binder = Binder.get(this.environment);
+			ResilienceConfigs.apply(builder, PerPoolProperties.bind(binder, poolOf(this.instance)).getRetry(),
+					(key) -> isSet(binder, "retry", this.instance, key));
+		}
+
+		@Override
+		public String name() {
+			return this.instance;
+		}
+
 	}
 
 	/** The {@code poolguard-*} instance names, as written, under {@code resilience4j.<group>.instances}. */

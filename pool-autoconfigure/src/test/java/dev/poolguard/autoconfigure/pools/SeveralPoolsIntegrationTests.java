@@ -30,6 +30,7 @@ import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBre
 import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -44,6 +45,8 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -58,6 +61,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * scripts): each is tuned and guarded under its own name, with its own settings, breaker,
  * health component, endpoint entry and meters, and both count in one budget.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SeveralPoolsIntegrationTests {
 
 	private static final PostgresServer server = PostgresServers.shared();
@@ -143,6 +147,15 @@ class SeveralPoolsIntegrationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("poolguard.pools.scripts.instances"));
+	}
+
+	@Test
+	void settingsForAPoolThatDoesNotExistAreReportedAsUnused(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("poolguard.pools.scirpts.connection-limit=2").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("PoolGuard found no DataSource bean named 'scirpts'")
+				.contains("poolguard.pools.scirpts");
+		});
 	}
 
 	@Test
