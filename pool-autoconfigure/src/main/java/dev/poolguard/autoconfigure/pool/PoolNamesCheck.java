@@ -1,11 +1,9 @@
 package dev.poolguard.autoconfigure.pool;
 
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -15,10 +13,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 
 /**
@@ -32,9 +26,6 @@ final class PoolNamesCheck implements SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(PoolNamesCheck.class);
 
-	private static final ConfigurationPropertyName POOLS = ConfigurationPropertyName
-		.of(PoolGuardProperties.PREFIX + ".pools");
-
 	private final Environment environment;
 
 	private final ListableBeanFactory beanFactory;
@@ -46,15 +37,7 @@ final class PoolNamesCheck implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		Set<String> configured = new LinkedHashSet<>();
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
-			if (source instanceof IterableConfigurationPropertySource iterable) {
-				try (Stream<ConfigurationPropertyName> names = iterable.stream()) {
-					names.filter((name) -> POOLS.isAncestorOf(name) && name.getNumberOfElements() > 3)
-						.forEach((name) -> configured.add(name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL)));
-				}
-			}
-		}
+		Set<String> configured = ConfiguredKeys.under(this.environment, PoolGuardProperties.PREFIX + ".pools");
 		if (configured.isEmpty()) {
 			return;
 		}

@@ -2,8 +2,8 @@ package dev.poolguard.autoconfigure.resilience;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.stream.Stream;
 
+import dev.poolguard.autoconfigure.pool.ConfiguredKeys;
 import dev.poolguard.autoconfigure.pool.PerPoolProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
@@ -17,9 +17,6 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
@@ -132,16 +129,10 @@ final class PoolInstanceCustomizers implements BeanDefinitionRegistryPostProcess
 
 	/** The {@code poolguard-*} instance names, as written, under {@code resilience4j.<group>.instances}. */
 	private Set<String> configuredInstances(String group) {
-		ConfigurationPropertyName instances = ConfigurationPropertyName.of("resilience4j." + group + ".instances");
 		Set<String> names = new LinkedHashSet<>();
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
-			if (source instanceof IterableConfigurationPropertySource iterable) {
-				try (Stream<ConfigurationPropertyName> all = iterable.stream()) {
-					all.filter((name) -> instances.isAncestorOf(name) && name.getNumberOfElements() > 4)
-						.map((name) -> name.getElement(3, ConfigurationPropertyName.Form.ORIGINAL))
-						.filter((name) -> name.startsWith(PREFIX) && name.length() > PREFIX.length())
-						.forEach(names::add);
-				}
+		for (String instance : ConfiguredKeys.under(this.environment, "resilience4j." + group + ".instances")) {
+			if (instance.startsWith(PREFIX) && instance.length() > PREFIX.length()) {
+				names.add(instance);
 			}
 		}
 		return names;
