@@ -92,8 +92,14 @@ public final class PoolGuardReplicaAutoConfiguration {
 		if (!StringUtils.hasText(properties.getReplica().getUrl())) {
 			return null;
 		}
-		return new ReplicaRouting(() -> pool(tunedPools, beanFactory, ReplicaRoutingPostProcessor.PRIMARY_BEAN),
-				() -> pool(tunedPools, beanFactory, REPLICA_BEAN), properties.getReplica().getMaxLag(),
+		return new ReplicaRouting(() -> {
+			TunedPool primary = pool(tunedPools, beanFactory, ReplicaRoutingPostProcessor.PRIMARY_BEAN);
+			if (primary == null) {
+				throw new IllegalStateException("PoolGuard does not guard the pool 'dataSource' (not PostgreSQL, or "
+						+ "poolguard.pools.dataSource.enabled=false): read-only work has no primary to go to");
+			}
+			return primary;
+		}, () -> pool(tunedPools, beanFactory, REPLICA_BEAN), properties.getReplica().getMaxLag(),
 				properties.getReplica().getCheckInterval());
 	}
 
@@ -102,15 +108,11 @@ public final class PoolGuardReplicaAutoConfiguration {
 		return new ReplicaRoutingPostProcessor(routing);
 	}
 
+	/** A pool PoolGuard guards, or {@code null} when it left it alone. */
 	private static TunedPool pool(ObjectProvider<TunedPools> tunedPools, BeanFactory beanFactory, String name) {
 		// Creates the pool's bean first, if nothing needed it yet.
 		beanFactory.getBean(name);
-		TunedPool pool = tunedPools.getObject().get(name);
-		if (pool == null) {
-			throw new IllegalStateException("PoolGuard did not tune the pool '" + name
-					+ "' (not PostgreSQL, or poolguard.pools." + name + ".enabled=false): no read replica routing");
-		}
-		return pool;
+		return tunedPools.getObject().get(name);
 	}
 
 	/**

@@ -100,9 +100,10 @@ public final class ReplicaRouting implements SmartLifecycle {
 	}
 
 	private Connection readOnlyConnection() throws SQLException {
-		if (this.target == Target.REPLICA) {
+		TunedPool replicaPool = this.replica.get();
+		if (this.target == Target.REPLICA && replicaPool != null) {
 			try {
-				Connection connection = this.replica.get().dataSource().getConnection();
+				Connection connection = replicaPool.dataSource().getConnection();
 				this.toReplica.incrementAndGet();
 				return connection;
 			}
@@ -198,6 +199,11 @@ public final class ReplicaRouting implements SmartLifecycle {
 	void check() {
 		TunedPool primaryPool = this.primary.get();
 		TunedPool replicaPool = this.replica.get();
+		if (replicaPool == null) {
+			switchTo(Target.PRIMARY, "PoolGuard does not guard the replica pool (poolguard.pools."
+					+ PoolGuardReplicaAutoConfiguration.REPLICA_BEAN + ".enabled=false)");
+			return;
+		}
 		Long primaryLsn = null;
 		try {
 			primaryLsn = WalLag.parse(queryText(primaryPool, "SELECT pg_current_wal_lsn()::text"));
@@ -259,7 +265,8 @@ public final class ReplicaRouting implements SmartLifecycle {
 			this.switchesToReplica.incrementAndGet();
 			logger.info(message);
 		}
-		if (this.replica.get().dataSource() instanceof GuardedHikariDataSource guarded) {
+		TunedPool replicaPool = this.replica.get();
+		if (replicaPool != null && replicaPool.dataSource() instanceof GuardedHikariDataSource guarded) {
 			guarded.events().record("read-only-to-" + next.name().toLowerCase(), message);
 		}
 	}

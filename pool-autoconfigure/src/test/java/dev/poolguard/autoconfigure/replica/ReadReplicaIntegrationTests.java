@@ -232,6 +232,16 @@ class ReadReplicaIntegrationTests {
 	}
 
 	@Test
+	void replicaPoolLeftAloneLeavesReadOnlyWorkOnThePrimary() {
+		this.contextRunner.withPropertyValues("poolguard.pools.replicaDataSource.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(servedBy(context, true)).isEqualTo("primary");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> context.getBean(ReplicaRouting.class).target() == Target.PRIMARY);
+		});
+	}
+
+	@Test
 	void idlePrimaryDoesNotMakeTheReplicaLookLate() throws InterruptedException {
 		this.contextRunner.withPropertyValues("poolguard.replica.max-lag=300ms").run((context) -> {
 			ReplicaRouting routing = context.getBean(ReplicaRouting.class);
