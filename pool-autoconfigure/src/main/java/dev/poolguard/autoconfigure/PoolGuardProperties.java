@@ -214,6 +214,20 @@ public class PoolGuardProperties {
 	 */
 	private Boolean expectPrimary;
 
+	/**
+	 * One pool's own settings, by the name of its bean (dataSource for Spring Boot's
+	 * pool): poolguard.pools.<name>.<key> takes any per-pool key of the top level
+	 * (connection-limit, min-idle, pool-timeout and the other pool and driver settings,
+	 * driver-properties.*, retry.*, circuit-breaker.*, max-waiting,
+	 * health.saturation-threshold) and overrides the top-level value for that pool only;
+	 * poolguard.pools.<name>.enabled=false leaves the pool as Spring Boot built it.
+	 * Settings of the whole application (instances, reserved-connections, budget.*,
+	 * verify, replica.*, endpoint.*, server-metrics.*, web.*) are top-level only.
+	 */
+	private Map<String, Pool> pools = new LinkedHashMap<>();
+
+	private final Replica replica = new Replica();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -420,6 +434,18 @@ public class PoolGuardProperties {
 
 	public Web getWeb() {
 		return this.web;
+	}
+
+	public Map<String, Pool> getPools() {
+		return this.pools;
+	}
+
+	public void setPools(Map<String, Pool> pools) {
+		this.pools = pools;
+	}
+
+	public Replica getReplica() {
+		return this.replica;
 	}
 
 	/**
@@ -886,6 +912,116 @@ public class PoolGuardProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * One pool's own settings. Only enabled is a field here: every other per-pool key is
+	 * read with the top-level value under it, see {@code TunedPool#properties()}.
+	 */
+	public static class Pool {
+
+		/**
+		 * Whether PoolGuard tunes, guards and observes this pool. false leaves it exactly
+		 * as Spring Boot or the application built it: no settings, no breaker, no health
+		 * component, no meter, no side connection, not counted in the budget.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * A read replica: a second guarded pool to which read-only transactions go.
+	 */
+	public static class Replica {
+
+		/**
+		 * JDBC URL of a PostgreSQL standby (streaming replica) of the primary. When set,
+		 * PoolGuard builds a second guarded pool, the bean replicaDataSource, and sends
+		 * read-only transactions (@Transactional(readOnly = true),
+		 * Connection.setReadOnly(true) before the first statement) to it through Spring's
+		 * LazyConnectionDataSourceProxy; everything else goes to the primary.
+		 */
+		private String url;
+
+		/**
+		 * Role the replica pool logs in as. Defaults to the primary's: a physical replica
+		 * has the primary's roles.
+		 */
+		private String username;
+
+		/**
+		 * Password of the replica pool's role. Defaults to the primary's.
+		 */
+		private String password;
+
+		/**
+		 * Largest replication lag at which read-only work still goes to the replica;
+		 * past it, it goes to the primary until the replica has caught up. Lag is the
+		 * age of the oldest WAL position the primary had written and the replica has not
+		 * replayed, so an idle primary never makes a replica look late. 10s suits pages
+		 * that show what a user just saved after a reload; 0 turns the check off. From 0
+		 * to 1h.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxLag = Duration.ofSeconds(10);
+
+		/**
+		 * How often the replica's reachability and lag are measured, over one side
+		 * connection to each server. It is also how soon read-only work returns to a
+		 * replica that recovered. 1s measures lag within a second for two tiny queries a
+		 * second. From 100ms to 1m.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration checkInterval = Duration.ofSeconds(1);
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			this.maxLag = maxLag;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
 		}
 
 	}

@@ -47,7 +47,8 @@ class ConfigurationMetadataTests {
 	void everyPropertyWithADefaultShowsItInTheMetadata() throws IOException {
 		List<String> withoutDefault = List.of("poolguard.min-idle", "poolguard.application-name",
 				"poolguard.driver-properties", "poolguard.expect-primary", "poolguard.pooler.admin-url",
-				"poolguard.pooler.admin-username", "poolguard.pooler.admin-password");
+				"poolguard.pooler.admin-username", "poolguard.pooler.admin-password", "poolguard.pools",
+				"poolguard.replica.url", "poolguard.replica.username", "poolguard.replica.password");
 		assertThat(metadataProperties()).filteredOn((property) -> !withoutDefault.contains(property.get("name")))
 			.allSatisfy((property) -> assertThat(property).as("%s", property.get("name")).containsKey("defaultValue"));
 	}

@@ -129,6 +129,66 @@ final class EmbeddedPostgresServer extends StartedPostgresServer {
 				jdbcUrl(), Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory, settings);
 	}
 
+	/**
+	 * A hot standby of this server, streaming from it over TCP: a copy of the data directory
+	 * taken while this server is stopped for a moment (the embedded binaries have no
+	 * {@code pg_basebackup}), with {@code standby.signal}, {@code primary_conninfo} and a physical
+	 * replication slot that keeps the WAL the standby has not received yet.
+	 */
+	synchronized EmbeddedPostgresServer startStandby() {
+		String slot = "poolguard_standby_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		execute("SELECT pg_create_physical_replication_slot(" + Sql.literal(slot) + ", true)");
+		Path copy = zonkyWorkingDirectory().resolve("poolguard-" + UUID.randomUUID());
+		stop();
+		try {
+			copyDataDirectory(dataDirectory, copy);
+		} finally {
+			start();
+		}
+		try {
+			Files.writeString(copy.resolve("standby.signal"), "", StandardCharsets.UTF_8);
+			Files.writeString(copy.resolve("postgresql.auto.conf"),
+					"\nprimary_conninfo = 'host=localhost port=" + port + " user=" + USERNAME + " password=" + PASSWORD
+							+ " application_name=" + slot + "'\nprimary_slot_name = '" + slot + "'\n",
+					StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+		} catch (IOException e) {
+			deleteRecursively(copy);
+			throw new UncheckedIOException("Cannot configure the standby in " + copy, e);
+		}
+		EmbeddedPostgresServer standby = new EmbeddedPostgresServer(false, settings, copy, FreePorts.reserve());
+		try {
+			standby.start();
+		} catch (RuntimeException e) {
+			standby.shutdown();
+			throw e;
+		}
+		log.info("Embedded PostgreSQL standby at {} streams from {} (slot {})", standby.jdbcUrl(), jdbcUrl(), slot);
+		return standby;
+	}
+
+	private static void copyDataDirectory(Path from, Path to) {
+		try (Stream<Path> paths = Files.walk(from)) {
+			for (Path source : (Iterable<Path>) paths::iterator) {
+				Path relative = from.relativize(source);
+				String name = relative.toString();
+				if (name.equals("postmaster.pid") || name.equals(ZONKY_LOCK_FILE) || name.equals("postmaster.opts")) {
+					continue;
+				}
+				Path target = to.resolve(relative);
+				if (Files.isDirectory(source)) {
+					Files.createDirectories(target);
+				} else {
+					Files.copy(source, target);
+				}
+			}
+			// PostgreSQL refuses a data directory others may read.
+			Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+		} catch (IOException e) {
+			deleteRecursively(to);
+			throw new UncheckedIOException("Cannot copy " + from + " to " + to, e);
+		}
+	}
+
 	@Override
 	public synchronized void stop() {
 		if (postgres == null) {

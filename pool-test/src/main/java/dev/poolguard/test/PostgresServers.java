@@ -109,6 +109,23 @@ public final class PostgresServers {
 		return create(choice(), false, normalize(serverSettings));
 	}
 
+	/**
+	 * A hot standby streaming from a server this kit started embedded (a {@link #dedicated()}
+	 * one: making it stops the primary for a moment), for tests of read replicas. The standby is
+	 * a server of its own: stop and start it to take the replica away and bring it back, run
+	 * {@code SELECT pg_wal_replay_pause()} on it to make it lag. Aborts the calling test for
+	 * other kinds of server, whose data directory this kit cannot copy.
+	 */
+	public static PostgresServer streamingReplicaOf(PostgresServer primary) {
+		if (!(primary instanceof EmbeddedPostgresServer embedded)) {
+			throw new org.opentest4j.TestAbortedException(
+					"A streaming replica needs the embedded server; this one is " + primary.kind());
+		}
+		EmbeddedPostgresServer standby = embedded.startStandby();
+		track(standby);
+		return standby;
+	}
+
 	/** Starts (or, for an external server, connects to) a server of the chosen kind. */
 	static AbstractPostgresServer create(ServerSelection.Choice chosen, boolean shared, Map<String, String> wanted) {
 		AbstractPostgresServer server;

@@ -48,7 +48,9 @@ class ClientController {
 
 	@GetMapping("/{id}")
 	Client get(@PathVariable long id) {
-		return this.clients.get(id);
+		Client client = this.clients.get(id);
+		this.clients.recordView(id);
+		return client;
 	}
 
 	@PostMapping

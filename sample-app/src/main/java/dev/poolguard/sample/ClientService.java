@@ -9,15 +9,18 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The clients API's work, seed 004's workload: every request runs two statements in one
- * transaction, so it borrows one connection from the pool and holds it for both statements
- * and the commit, as a typical CRUD service does. That hold time, times the request rate, is
+ * The clients API's work, seed 004's workload: every request runs two statements, in one
+ * transaction but for get, so it borrows one connection from the pool and holds it for both
+ * statements and the commit, as a typical CRUD service does. List and get are read-only:
+ * with a read replica ({@code POOLGUARD_REPLICA_URL}) PoolGuard sends them to it. That hold time, times the request rate, is
  * the load that sizes a pool (Little's law).
  *
  * <ul>
  * <li>list: the page, and the count of all clients for its total;</li>
- * <li>get, create, update, delete: the statement itself, and a row in {@code client_audit},
- * the access trail that personal data usually needs.</li>
+ * <li>create, update, delete: the statement itself, and a row in {@code client_audit}, the
+ * access trail that personal data usually needs;</li>
+ * <li>get: the client in a read-only transaction, then its {@code client_audit} row in a
+ * transaction of its own.</li>
  * </ul>
  *
  * @author PoolGuard
@@ -42,11 +45,24 @@ class ClientService {
 		return new ClientPage(items, page, size, this.repository.count());
 	}
 
-	@Transactional
+	/**
+	 * One client. Read-only, so that with a read replica ({@code POOLGUARD_REPLICA_URL}) it
+	 * is served by the replica; the view is recorded by {@link #recordView(long)}, a write
+	 * that goes to the primary.
+	 */
+	@Transactional(readOnly = true)
 	Client get(long id) {
-		Client client = this.repository.findById(id).orElseThrow(() -> new ClientNotFoundException(id));
+		return this.repository.findById(id).orElseThrow(() -> new ClientNotFoundException(id));
+	}
+
+	/**
+	 * Records that a client was viewed, after {@link #get(long)}: a write, so in a
+	 * transaction of its own on the primary. One connection at a time per request, never
+	 * two held at once.
+	 */
+	@Transactional
+	void recordView(long id) {
 		this.repository.audit(id, AuditAction.VIEWED);
-		return client;
 	}
 
 	@Transactional

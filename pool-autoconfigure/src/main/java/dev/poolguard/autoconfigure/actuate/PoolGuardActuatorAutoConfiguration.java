@@ -1,6 +1,7 @@
 package dev.poolguard.autoconfigure.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -13,8 +14,11 @@ import dev.poolguard.autoconfigure.PoolGuardProperties;
 import dev.poolguard.autoconfigure.budget.BudgetReport;
 import dev.poolguard.autoconfigure.budget.BudgetVerdict;
 import dev.poolguard.autoconfigure.budget.ConnectionBudget;
+import dev.poolguard.autoconfigure.budget.ConnectionBudgets;
 import dev.poolguard.autoconfigure.budget.PoolGuardBudgetAutoConfiguration;
 import dev.poolguard.autoconfigure.budget.SizingAdvisor;
+import dev.poolguard.autoconfigure.replica.PoolGuardReplicaAutoConfiguration;
+import dev.poolguard.autoconfigure.replica.ReplicaRouting;
 import dev.poolguard.autoconfigure.pool.TunedPool;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 import dev.poolguard.autoconfigure.resilience.GuardedHikariDataSource;
@@ -22,6 +26,7 @@ import dev.poolguard.autoconfigure.resilience.PoolGuardResilienceAutoConfigurati
 import dev.poolguard.autoconfigure.server.PoolGuardServerAutoConfiguration;
 import dev.poolguard.autoconfigure.server.ServerObservers;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -54,12 +59,13 @@ public final class PoolGuardActuatorAutoConfiguration {
 	/**
 	 * The budget as the health component shows it: the verdict and the figures behind it.
 	 */
-	static Supplier<Map<String, Object>> budgetSummary(ObjectProvider<ConnectionBudget> budget) {
+	static Supplier<Map<String, Object>> budgetSummary(ObjectProvider<ConnectionBudgets> budgets, TunedPool pool) {
 		return () -> {
-			ConnectionBudget connectionBudget = budget.getIfAvailable();
-			if (connectionBudget == null) {
+			ConnectionBudgets connectionBudgets = budgets.getIfAvailable();
+			if (connectionBudgets == null) {
 				return notChecked();
 			}
+			ConnectionBudget connectionBudget = connectionBudgets.of(pool);
 			BudgetReport report = connectionBudget.report();
 			Map<String, Object> summary = new LinkedHashMap<>();
 			summary.put("verdict", report.verdict().name());
@@ -70,6 +76,10 @@ public final class PoolGuardActuatorAutoConfiguration {
 			if (report.recommendedConnectionLimit() != null) {
 				summary.put("recommendedConnectionLimit", report.recommendedConnectionLimit());
 			}
+			if (connectionBudget.pools().size() > 1) {
+				// The budget is the server's, shared with these pools.
+				summary.put("sharedWith", connectionBudget.pools().stream().map(TunedPool::name).toList());
+			}
 			return summary;
 		};
 	}
@@ -78,14 +88,17 @@ public final class PoolGuardActuatorAutoConfiguration {
 	 * The budget as the endpoint shows it: the whole report, its arithmetic, and the
 	 * advisor's recommendation from live traffic.
 	 */
-	static Supplier<Map<String, Object>> budgetReport(ObjectProvider<ConnectionBudget> budget,
-			ObjectProvider<SizingAdvisor> advisor) {
-		return () -> {
-			ConnectionBudget connectionBudget = budget.getIfAvailable();
+	static Function<TunedPool, Map<String, Object>> budgetReport(ObjectProvider<ConnectionBudgets> budgets,
+			ObjectProvider<ConnectionBudget> mainBudget, ObjectProvider<SizingAdvisor> advisor) {
+		return (pool) -> {
+			ConnectionBudgets connectionBudgets = budgets.getIfAvailable();
+			ConnectionBudget connectionBudget = (connectionBudgets != null) ? connectionBudgets.of(pool) : null;
 			Map<String, Object> report = (connectionBudget != null)
 					? new LinkedHashMap<>(connectionBudget.report().toMap()) : notChecked();
 			SizingAdvisor sizingAdvisor = advisor.getIfAvailable();
-			if (sizingAdvisor != null) {
+			// The advisor sizes the main pool, within what its server's other pools leave.
+			if (sizingAdvisor != null && connectionBudget != null && connectionBudget == mainBudget.getIfAvailable()
+					&& connectionBudget.pools().indexOf(pool) == mainPoolIndex(connectionBudget)) {
 				report.put("advice", sizingAdvisor.toMap());
 			}
 			return report;
@@ -96,13 +109,37 @@ public final class PoolGuardActuatorAutoConfiguration {
 	 * What bounds a resize: the budget when it is known, else the server's limits read
 	 * now; nothing when neither can be read.
 	 */
-	static Function<TunedPool, OptionalInt> ceiling(ObjectProvider<ConnectionBudget> budget,
+	static Function<TunedPool, OptionalInt> ceiling(ObjectProvider<ConnectionBudgets> budgets,
 			PoolGuardProperties properties) {
 		return (pool) -> {
-			ConnectionBudget connectionBudget = budget.getIfAvailable();
-			Integer limit = (connectionBudget != null) ? connectionBudget.report().connectionBudget() : null;
-			return (limit != null) ? OptionalInt.of(limit) : ConnectionBudget.ceilingOf(pool, properties);
+			ConnectionBudgets connectionBudgets = budgets.getIfAvailable();
+			OptionalInt ceiling = (connectionBudgets != null) ? connectionBudgets.ceilingOf(pool) : OptionalInt.empty();
+			if (ceiling.isPresent()) {
+				return ceiling;
+			}
+			OptionalInt serverCeiling = ConnectionBudget.ceilingOf(pool, properties);
+			if (serverCeiling.isEmpty() || connectionBudgets == null) {
+				return serverCeiling;
+			}
+			// The other pools on the same server keep their share.
+			int others = connectionBudgets.of(pool)
+				.pools()
+				.stream()
+				.filter((other) -> other != pool)
+				.mapToInt((other) -> other.dataSource().getMaximumPoolSize())
+				.sum();
+			return OptionalInt.of(Math.max(0, serverCeiling.getAsInt() - others));
 		};
+	}
+
+	private static int mainPoolIndex(ConnectionBudget budget) {
+		List<TunedPool> pools = budget.pools();
+		for (int i = 0; i < pools.size(); i++) {
+			if ("dataSource".equals(pools.get(i).name())) {
+				return i;
+			}
+		}
+		return 0;
 	}
 
 	private static Map<String, Object> notChecked() {
@@ -125,21 +162,46 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "poolguardHealthIndicator")
 		HealthContributor poolguardHealthIndicator(ObjectProvider<DataSource> dataSources, TunedPools pools,
-				ServerObservers servers, PoolGuardProperties properties, ObjectProvider<ConnectionBudget> budget) {
+				ServerObservers servers, PoolGuardProperties properties, ObjectProvider<ConnectionBudgets> budgets) {
 			dataSources.stream().forEach(DataSource::getClass);
 			Map<String, HealthContributor> indicators = new LinkedHashMap<>();
 			for (TunedPool pool : pools.all()) {
-				HikariDataSource dataSource = pool.dataSource();
-				indicators.put(pool.name(), new PoolGuardHealthIndicator(dataSource,
-						(dataSource instanceof GuardedHikariDataSource guarded) ? guarded.resilience().circuitBreaker()
-								: null,
-						servers.of(pool), properties.getHealth().getSaturationThreshold(), budgetSummary(budget), pool));
+				if (!PoolGuardReplicaAutoConfiguration.REPLICA_BEAN.equals(pool.name())) {
+					indicators.put(pool.name(), indicator(pool, servers, budgets));
+				}
 			}
 			if (indicators.isEmpty()) {
 				return null;
 			}
 			return (indicators.size() == 1) ? indicators.values().iterator().next()
 					: CompositeHealthContributor.fromMap(indicators);
+		}
+
+		/**
+		 * The read replica's pool, as a component of its own ({@code poolguardReplica}):
+		 * while it is down, read-only work goes to the primary and the application still
+		 * serves, so it must not take {@code poolguard} (and readiness) down with it.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "poolguardReplicaHealthIndicator")
+		HealthContributor poolguardReplicaHealthIndicator(BeanFactory beanFactory, TunedPools pools,
+				ServerObservers servers, ObjectProvider<ConnectionBudgets> budgets) {
+			if (!beanFactory.containsBean(PoolGuardReplicaAutoConfiguration.REPLICA_BEAN)) {
+				return null;
+			}
+			beanFactory.getBean(PoolGuardReplicaAutoConfiguration.REPLICA_BEAN);
+			TunedPool replica = pools.get(PoolGuardReplicaAutoConfiguration.REPLICA_BEAN);
+			return (replica != null) ? indicator(replica, servers, budgets) : null;
+		}
+
+		private static PoolGuardHealthIndicator indicator(TunedPool pool, ServerObservers servers,
+				ObjectProvider<ConnectionBudgets> budgets) {
+			HikariDataSource dataSource = pool.dataSource();
+			return new PoolGuardHealthIndicator(dataSource,
+					(dataSource instanceof GuardedHikariDataSource guarded) ? guarded.resilience().circuitBreaker()
+							: null,
+					servers.of(pool), pool.properties().getHealth().getSaturationThreshold(),
+					budgetSummary(budgets, pool), pool);
 		}
 
 	}
@@ -152,10 +214,16 @@ public final class PoolGuardActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		PoolGuardEndpoint poolGuardEndpoint(TunedPools pools, ServerObservers servers, PoolGuardProperties properties,
-				ObjectProvider<ConnectionBudget> budget, ObjectProvider<SizingAdvisor> advisor) {
-			return new PoolGuardEndpoint(pools, servers, properties.getHealth().getSaturationThreshold(),
-					properties.getEndpoint().isResizeEnabled(), budgetReport(budget, advisor),
-					ceiling(budget, properties));
+				ObjectProvider<ConnectionBudgets> budgets, ObjectProvider<ConnectionBudget> budget,
+				ObjectProvider<SizingAdvisor> advisor, ObjectProvider<ReplicaRouting> replicaRouting) {
+			PoolGuardEndpoint endpoint = new PoolGuardEndpoint(pools, servers,
+					properties.getHealth().getSaturationThreshold(), properties.getEndpoint().isResizeEnabled(),
+					budgetReport(budgets, budget, advisor), ceiling(budgets, properties));
+			endpoint.replica(() -> {
+				ReplicaRouting routing = replicaRouting.getIfAvailable();
+				return (routing != null) ? routing.toMap() : null;
+			});
+			return endpoint;
 		}
 
 	}

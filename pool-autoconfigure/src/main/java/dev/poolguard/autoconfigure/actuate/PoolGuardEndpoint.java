@@ -28,6 +28,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
@@ -52,18 +53,27 @@ public final class PoolGuardEndpoint {
 
 	private final boolean resizeEnabled;
 
-	private final Supplier<Map<String, Object>> budget;
+	private final Function<TunedPool, Map<String, Object>> budget;
 
 	private final Function<TunedPool, OptionalInt> ceiling;
 
+	private volatile Supplier<Map<String, Object>> replica = () -> null;
+
 	PoolGuardEndpoint(TunedPools pools, ServerObservers servers, double saturationThreshold, boolean resizeEnabled,
-			Supplier<Map<String, Object>> budget, Function<TunedPool, OptionalInt> ceiling) {
+			Function<TunedPool, Map<String, Object>> budget, Function<TunedPool, OptionalInt> ceiling) {
 		this.pools = pools;
 		this.servers = servers;
 		this.saturationThreshold = saturationThreshold;
 		this.resizeEnabled = resizeEnabled;
 		this.budget = budget;
 		this.ceiling = ceiling;
+	}
+
+	/**
+	 * Shows where read-only work goes, next to the pools, when there is a read replica.
+	 */
+	void replica(Supplier<Map<String, Object>> replica) {
+		this.replica = replica;
 	}
 
 	@ReadOperation
@@ -80,7 +90,8 @@ public final class PoolGuardEndpoint {
 		}
 		Map<String, Object> pools = new LinkedHashMap<>();
 		all.forEach((pool) -> pools.put(pool.name(), report(pool)));
-		return Map.of("pools", pools);
+		Map<String, Object> replicaRouting = this.replica.get();
+		return (replicaRouting != null) ? Map.of("pools", pools, "replica", replicaRouting) : Map.of("pools", pools);
 	}
 
 	private Map<String, Object> report(TunedPool tuned) {
@@ -98,7 +109,7 @@ public final class PoolGuardEndpoint {
 			report.put("maxWaiting", resilience.maxWaiting());
 			events = guarded.events();
 		}
-		report.put("budget", this.budget.get());
+		report.put("budget", this.budget.apply(tuned));
 		report.put("server", server(this.servers.of(tuned)));
 		report.put("events", (events != null) ? events.recent() : List.of());
 		return report;
@@ -120,9 +131,37 @@ public final class PoolGuardEndpoint {
 		}
 		List<TunedPool> all = this.pools.all();
 		if (all.size() != 1) {
-			throw refused("Resizing needs exactly one pool guarded by PoolGuard; there are " + all.size() + ".");
+			throw refused("Resizing needs exactly one pool guarded by PoolGuard; there are " + all.size()
+					+ ": POST to /actuator/poolguard/<pool> to resize one of "
+					+ all.stream().map(TunedPool::name).toList() + ".");
 		}
-		TunedPool tuned = all.get(0);
+		return resize(all.get(0), connectionLimit);
+	}
+
+	/**
+	 * Resizes one of several pools, within what its server's budget leaves it next to the
+	 * other pools on that server.
+	 * @param pool the pool's name (its bean name)
+	 * @param connectionLimit the new maximum size
+	 * @return the sizes before and after
+	 */
+	@WriteOperation
+	public Map<String, Object> resizePool(@Selector String pool, int connectionLimit) {
+		if (!this.resizeEnabled) {
+			throw refused("Resizing the pool is off: set poolguard.endpoint.resize-enabled=true to allow it.");
+		}
+		if (connectionLimit < 1) {
+			throw refused("connectionLimit must be 1 or more, was " + connectionLimit + ".");
+		}
+		TunedPool tuned = this.pools.get(pool);
+		if (tuned == null) {
+			throw refused("PoolGuard guards no pool named " + pool + "; it guards "
+					+ this.pools.all().stream().map(TunedPool::name).toList() + ".");
+		}
+		return resize(tuned, connectionLimit);
+	}
+
+	private Map<String, Object> resize(TunedPool tuned, int connectionLimit) {
 		OptionalInt ceiling = this.ceiling.apply(tuned);
 		if (ceiling.isEmpty()) {
 			throw refused("connectionLimit " + connectionLimit + " cannot be checked against the server's limits, which "

@@ -1,5 +1,6 @@
 package dev.poolguard.autoconfigure.budget;
 
+import dev.poolguard.autoconfigure.pool.TunedPool;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -18,25 +19,33 @@ final class BudgetMeterBinder implements MeterBinder {
 
 	static final String METER_NAME = "poolguard.budget.connections";
 
-	private final ObjectProvider<ConnectionBudget> budget;
+	private final ObjectProvider<ConnectionBudgets> budgets;
 
-	BudgetMeterBinder(ObjectProvider<ConnectionBudget> budget) {
-		this.budget = budget;
+	BudgetMeterBinder(ObjectProvider<ConnectionBudgets> budgets) {
+		this.budgets = budgets;
 	}
 
+	/**
+	 * One gauge per pool. Pools that share a server show the same budget, which they
+	 * share: compare it with the sum of their {@code hikaricp.connections.max}.
+	 */
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		ConnectionBudget budget = this.budget.getIfAvailable();
-		String pool = (budget != null) ? budget.poolName() : null;
-		if (pool == null) {
+		ConnectionBudgets budgets = this.budgets.getIfAvailable();
+		if (budgets == null) {
 			return;
 		}
-		Gauge.builder(METER_NAME, budget, BudgetMeterBinder::connections)
-			.tag("pool", pool)
-			.description("Connections this instance may open on the database server: its share of the server's limits")
-			.baseUnit("connections")
-			.strongReference(true)
-			.register(registry);
+		for (ConnectionBudget budget : budgets.all()) {
+			for (TunedPool pool : budget.pools()) {
+				Gauge.builder(METER_NAME, budget, BudgetMeterBinder::connections)
+					.tag("pool", pool.dataSource().getPoolName())
+					.description("Connections this instance may open on the database server: its share of the "
+							+ "server's limits, shared by its pools on that server")
+					.baseUnit("connections")
+					.strongReference(true)
+					.register(registry);
+			}
+		}
 	}
 
 	private static double connections(ConnectionBudget budget) {

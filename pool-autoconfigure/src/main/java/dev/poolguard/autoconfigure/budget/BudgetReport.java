@@ -96,7 +96,7 @@ public final class BudgetReport {
 		int instances = Math.max(1, pool.instances());
 		// Each instance's own side connection (health probe, sampling, this check) takes
 		// a slot of its share while it is open.
-		int budget = Math.max(0, Math.max(0, usable - pool.reservedConnections()) / instances - SIDE_CONNECTIONS);
+		int budget = Math.max(0, Math.max(0, usable - pool.reservedConnections()) / instances - pool.sideConnections());
 		int limit = pool.connectionLimit();
 		BudgetVerdict verdict;
 		String reason;
@@ -136,7 +136,8 @@ public final class BudgetReport {
 						+ limitValue(limits.databaseConnectionLimit(), limits.superuser()) + ")",
 				"=", usable + " (" + limitedBy + " decides)"));
 		rows.add(new Row("budget", "(" + usable + " - poolguard.reserved-connections " + pool.reservedConnections()
-				+ ") / poolguard.instances " + pool.instances() + " - " + SIDE_CONNECTIONS + " PoolGuard side connection",
+				+ ") / poolguard.instances " + pool.instances() + " - " + pool.sideConnections() + " PoolGuard side connection"
+						+ ((pool.sideConnections() > 1) ? "s (one per pool)" : ""),
 				"=", budget + " per instance"));
 		rows.add(new Row("pool", poolExpression(pool, budget, verdict), ":", verdict.name()));
 
@@ -306,7 +307,7 @@ public final class BudgetReport {
 		return Math.round(part * 100.0 / whole);
 	}
 
-	/** PoolGuard's own side connections per instance, counted in the budget. */
+	/** PoolGuard's own side connections per instance and pool, counted in the budget. */
 	static final int SIDE_CONNECTIONS = 1;
 
 	/**
@@ -479,8 +480,8 @@ public final class BudgetReport {
 			.append(") / instances ")
 			.append(instances())
 			.append(" - ")
-			.append(SIDE_CONNECTIONS)
-			.append(" PoolGuard side connection = ")
+			.append(this.pool.sideConnections())
+			.append((this.pool.sideConnections() > 1) ? " PoolGuard side connections = " : " PoolGuard side connection = ")
 			.append(this.connectionBudget)
 			.append("; other clients hold ")
 			.append(limits.otherClientConnections())
@@ -500,7 +501,16 @@ public final class BudgetReport {
 			return this.poolerFix;
 		}
 		StringBuilder fix = new StringBuilder();
-		if (this.recommendedConnectionLimit != null) {
+		if (this.recommendedConnectionLimit != null && this.pool.pools().size() > 1) {
+			fix.append("Lower the connection limits of pools ")
+				.append(String.join(", ", this.pool.pools().keySet()))
+				.append(" (poolguard.pools.<name>.connection-limit) so that together they are at most ")
+				.append(this.recommendedConnectionLimit)
+				.append(" (never more than ")
+				.append(this.connectionBudget)
+				.append(")");
+		}
+		else if (this.recommendedConnectionLimit != null) {
 			fix.append("Set ")
 				.append(connectionLimitProperty())
 				.append('=')
@@ -554,6 +564,9 @@ public final class BudgetReport {
 		map.put("server", this.pool.server());
 		map.put("connectionLimit", connectionLimit());
 		map.put("connectionLimitProperty", connectionLimitProperty());
+		if (this.pool.pools().size() > 1) {
+			map.put("pools", this.pool.pools());
+		}
 		map.put("instances", instances());
 		map.put("reservedConnections", reservedConnections());
 		if (this.serverLimits != null) {
@@ -603,9 +616,19 @@ public final class BudgetReport {
 	 * @param connectionLimitProperty the property that set it
 	 * @param instances {@code poolguard.instances}
 	 * @param reservedConnections {@code poolguard.reserved-connections}
+	 * @param pools the connection limit of each of this instance's pools on the server,
+	 * by pool name: {@code connectionLimit} is their sum
+	 * @param sideConnections PoolGuard's own connections that may be open at once, one
+	 * per pool
 	 */
 	record Pool(String server, int connectionLimit, String connectionLimitProperty, int instances,
-			int reservedConnections) {
+			int reservedConnections, Map<String, Integer> pools, int sideConnections) {
+
+		Pool(String server, int connectionLimit, String connectionLimitProperty, int instances,
+				int reservedConnections) {
+			this(server, connectionLimit, connectionLimitProperty, instances, reservedConnections, Map.of(),
+					SIDE_CONNECTIONS);
+		}
 
 	}
 

@@ -1,6 +1,8 @@
 package dev.poolguard.autoconfigure.budget;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -38,28 +40,32 @@ final class BudgetStartupCheck implements BeanPostProcessor, Ordered {
 	/** Enough for a server that answers, short enough not to matter when none does. */
 	static final Duration STARTUP_WAIT = Duration.ofSeconds(ServerLimitsReader.CONNECT_TIMEOUT_SECONDS + 1);
 
-	private final ObjectProvider<ConnectionBudget> budgets;
+	private final ObjectProvider<ConnectionBudgets> budgets;
 
 	private final ObjectProvider<TunedPools> pools;
 
 	private final BudgetMode mode;
 
-	private final AtomicBoolean checked = new AtomicBoolean();
+	/** Per server: whether the verdict was logged, and whether startup went past the check. */
+	private final Map<ConnectionBudget, Announcement> announcements = new ConcurrentHashMap<>();
 
-	private final AtomicBoolean announced = new AtomicBoolean();
-
-	private volatile boolean startupDone;
-
-	BudgetStartupCheck(ObjectProvider<ConnectionBudget> budgets, ObjectProvider<TunedPools> pools, BudgetMode mode) {
+	BudgetStartupCheck(ObjectProvider<ConnectionBudgets> budgets, ObjectProvider<TunedPools> pools, BudgetMode mode) {
 		this.budgets = budgets;
 		this.pools = pools;
 		this.mode = mode;
 	}
 
+	/**
+	 * Checks the budget of each pool's server as the pool is guarded. A server that
+	 * several pools share is checked again as each joins, so that the last check adds
+	 * them all up.
+	 */
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (isTunedPool(bean, beanName) && this.checked.compareAndSet(false, true)) {
-			ConnectionBudget budget = this.budgets.getIfAvailable();
+		TunedPool pool = tunedPool(bean, beanName);
+		if (pool != null) {
+			ConnectionBudgets budgets = this.budgets.getIfAvailable();
+			ConnectionBudget budget = (budgets != null) ? budgets.of(pool) : null;
 			if (budget != null && budget.applies()) {
 				check(budget);
 			}
@@ -67,38 +73,40 @@ final class BudgetStartupCheck implements BeanPostProcessor, Ordered {
 		return bean;
 	}
 
-	private boolean isTunedPool(Object bean, String beanName) {
+	private TunedPool tunedPool(Object bean, String beanName) {
 		if (!(bean instanceof HikariDataSource)) {
-			return false;
+			return null;
 		}
 		TunedPools pools = this.pools.getIfAvailable();
 		TunedPool pool = (pools != null) ? pools.get(beanName) : null;
-		return pool != null && pool.dataSource() == bean;
+		return (pool != null && pool.dataSource() == bean) ? pool : null;
 	}
 
 	private void check(ConnectionBudget budget) {
-		budget.whenFirstKnown(this::announceLater);
+		Announcement announcement = new Announcement();
+		this.announcements.put(budget, announcement);
+		budget.whenFirstKnown((report) -> announceLater(announcement, report));
 		BudgetReport report = budget.check(STARTUP_WAIT);
 		if (report.verdict() == BudgetVerdict.UNKNOWN) {
 			logger.info(report.summary() + " Startup goes on; the budget is checked again in the background.");
-			this.startupDone = true;
+			announcement.startupDone = true;
 			// The limits may have arrived between the check's timeout and now.
 			BudgetReport latest = budget.report();
 			if (latest.verdict() != BudgetVerdict.UNKNOWN) {
-				announceLater(latest);
+				announceLater(announcement, latest);
 			}
 			return;
 		}
-		this.announced.set(true);
-		this.startupDone = true;
+		announcement.announced.set(true);
+		announcement.startupDone = true;
 		if (report.verdict().isOverBudget() && this.mode == BudgetMode.FAIL) {
 			throw new ConnectionBudgetExceededException(report);
 		}
 		log(report, "");
 	}
 
-	private void announceLater(BudgetReport report) {
-		if (this.startupDone && this.announced.compareAndSet(false, true)) {
+	private void announceLater(Announcement announcement, BudgetReport report) {
+		if (announcement.startupDone && announcement.announced.compareAndSet(false, true)) {
 			log(report, (report.verdict().isOverBudget() && this.mode == BudgetMode.FAIL)
 					? " Startup was not stopped (poolguard.budget.mode=fail) because the server could not be reached then."
 					: "");
@@ -112,6 +120,14 @@ final class BudgetStartupCheck implements BeanPostProcessor, Ordered {
 		else {
 			logger.info(report.summary());
 		}
+	}
+
+	private static final class Announcement {
+
+		private final AtomicBoolean announced = new AtomicBoolean();
+
+		private volatile boolean startupDone;
+
 	}
 
 	@Override

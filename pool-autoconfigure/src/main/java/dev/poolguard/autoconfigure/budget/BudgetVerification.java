@@ -2,7 +2,10 @@ package dev.poolguard.autoconfigure.budget;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.poolguard.autoconfigure.PoolGuardProperties;
 
@@ -37,7 +40,7 @@ final class BudgetVerification implements ApplicationListener<ApplicationStarted
 	static final Duration VERIFY_WAIT = Duration
 		.ofSeconds(ServerLimitsReader.CONNECT_TIMEOUT_SECONDS + 2L * dev.poolguard.autoconfigure.pool.SideConnections.READ_TIMEOUT_SECONDS + 1);
 
-	private final ObjectProvider<ConnectionBudget> budget;
+	private final Supplier<List<ConnectionBudget>> budgets;
 
 	private final PoolGuardProperties properties;
 
@@ -51,7 +54,19 @@ final class BudgetVerification implements ApplicationListener<ApplicationStarted
 
 	BudgetVerification(ObjectProvider<ConnectionBudget> budget, PoolGuardProperties properties, PrintStream out,
 			IntConsumer exit) {
-		this.budget = budget;
+		this(() -> budget.stream().toList(), properties, out, exit);
+	}
+
+	/**
+	 * Verifies every server's budget: the application passes when each does.
+	 */
+	BudgetVerification(Supplier<List<ConnectionBudget>> budgets, PoolGuardProperties properties) {
+		this(budgets, properties, System.out, System::exit);
+	}
+
+	BudgetVerification(Supplier<List<ConnectionBudget>> budgets, PoolGuardProperties properties, PrintStream out,
+			IntConsumer exit) {
+		this.budgets = budgets;
 		this.properties = properties;
 		this.out = out;
 		this.exit = exit;
@@ -59,22 +74,35 @@ final class BudgetVerification implements ApplicationListener<ApplicationStarted
 
 	@Override
 	public void onApplicationEvent(ApplicationStartedEvent event) {
-		BudgetReport report = report();
-		int code = report.verdict().passes() ? 0 : 1;
-		this.out.println();
-		this.out.println(report.table());
-		if (report.verdict() == BudgetVerdict.OVER) {
+		List<BudgetReport> reports = reports();
+		boolean passes = reports.stream().allMatch((report) -> report.verdict().passes());
+		int code = passes ? 0 : 1;
+		for (BudgetReport report : reports) {
 			this.out.println();
-			this.out.println("    Fix: " + report.fix());
+			this.out.println(report.table());
+			if (report.verdict() == BudgetVerdict.OVER) {
+				this.out.println();
+				this.out.println("    Fix: " + report.fix());
+			}
 		}
 		this.out.println();
-		this.out.println("PoolGuard verify: " + report.verdict() + ", exit code " + code);
+		String verdict = (reports.size() == 1) ? reports.get(0).verdict().toString()
+				: reports.stream().map((report) -> report.verdict().toString()).collect(Collectors.joining(", "))
+						+ " (" + reports.size() + " servers)";
+		this.out.println("PoolGuard verify: " + verdict + ", exit code " + code);
 		this.out.flush();
 		this.exit.accept(SpringApplication.exit(event.getApplicationContext(), () -> code));
 	}
 
-	private BudgetReport report() {
-		ConnectionBudget budget = this.budget.getIfAvailable();
+	private List<BudgetReport> reports() {
+		List<ConnectionBudget> budgets = this.budgets.get();
+		if (budgets.isEmpty()) {
+			return List.of(report(null));
+		}
+		return budgets.stream().map(this::report).toList();
+	}
+
+	private BudgetReport report(ConnectionBudget budget) {
 		if (budget == null) {
 			return BudgetReport.unknown(
 					new BudgetReport.Pool("no PostgreSQL DataSource", this.properties.getConnectionLimit(),

@@ -3,6 +3,9 @@ package dev.poolguard.autoconfigure.budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
@@ -50,7 +54,8 @@ public final class ConnectionBudget implements DisposableBean {
 
 	private static final String CONNECTION_LIMIT = PoolGuardProperties.PREFIX + ".connection-limit";
 
-	private final Supplier<TunedPool> pool;
+	/** This instance's pools on the server: one, or several that share it. */
+	private final Supplier<List<TunedPool>> pools;
 
 	private final PoolGuardProperties properties;
 
@@ -95,10 +100,39 @@ public final class ConnectionBudget implements DisposableBean {
 
 	ConnectionBudget(Supplier<TunedPool> pool, PoolGuardProperties properties, ServerLimitsReader reader,
 			Clock clock) {
-		this.pool = pool;
+		this(properties, () -> {
+			TunedPool one = pool.get();
+			return (one != null) ? List.of(one) : List.of();
+		}, reader, clock);
+	}
+
+	private ConnectionBudget(PoolGuardProperties properties, Supplier<List<TunedPool>> pools,
+			ServerLimitsReader reader, Clock clock) {
+		this.pools = pools;
 		this.properties = properties;
 		this.reader = reader;
 		this.clock = clock;
+	}
+
+	/**
+	 * Creates the budget of one server: every pool of this instance that reaches it
+	 * (same host and port, database and role) is added up against its limits.
+	 * @param pools the pools on the server, read each time a report is made so that a
+	 * pool built later counts
+	 * @param properties PoolGuard's configuration, for {@code instances} and
+	 * {@code reserved-connections}
+	 * @return the budget
+	 */
+	public static ConnectionBudget forServer(Supplier<List<TunedPool>> pools, PoolGuardProperties properties) {
+		return new ConnectionBudget(properties, pools, new ServerLimitsReader(), Clock.systemUTC());
+	}
+
+	/**
+	 * The pools this budget adds up.
+	 * @return the pools, in name order
+	 */
+	public List<TunedPool> pools() {
+		return this.pools.get();
 	}
 
 	/**
@@ -159,7 +193,7 @@ public final class ConnectionBudget implements DisposableBean {
 	 * @return whether the budget applies to this application
 	 */
 	boolean applies() {
-		return this.pool.get() != null;
+		return !this.pools.get().isEmpty();
 	}
 
 	/**
@@ -188,8 +222,8 @@ public final class ConnectionBudget implements DisposableBean {
 	 * @return the pool's name, or {@code null} when PoolGuard tuned no pool
 	 */
 	String poolName() {
-		TunedPool pool = this.pool.get();
-		return (pool != null) ? pool.dataSource().getPoolName() : null;
+		List<TunedPool> pools = this.pools.get();
+		return pools.isEmpty() ? null : pools.get(0).dataSource().getPoolName();
 	}
 
 	/**
@@ -276,10 +310,11 @@ public final class ConnectionBudget implements DisposableBean {
 	}
 
 	private Snapshot read() {
-		TunedPool pool = this.pool.get();
-		if (pool == null) {
+		List<TunedPool> pools = this.pools.get();
+		if (pools.isEmpty()) {
 			return notApplicable();
 		}
+		TunedPool pool = pools.get(0);
 		if (pool.pooler().isPresent()) {
 			readPoolerLimits(pool);
 		}
@@ -333,7 +368,8 @@ public final class ConnectionBudget implements DisposableBean {
 
 	private BudgetReport report(Snapshot snapshot) {
 		BudgetReport.Pool pool = poolSide();
-		TunedPool tuned = this.pool.get();
+		List<TunedPool> tunedPools = this.pools.get();
+		TunedPool tuned = tunedPools.isEmpty() ? null : tunedPools.get(0);
 		if (tuned != null && tuned.pooler().isPresent() && !snapshot.full()) {
 			return BudgetReport.behindPooler(pool, tuned.pooler().describe(), this.properties.getPooler().getInstances(),
 					this.poolerLimits, this.poolerFailure, snapshot.limits(), snapshot.checkedAt());
@@ -350,7 +386,20 @@ public final class ConnectionBudget implements DisposableBean {
 	}
 
 	private BudgetReport.Pool poolSide() {
-		TunedPool tuned = this.pool.get();
+		List<TunedPool> tunedPools = this.pools.get();
+		if (tunedPools.size() > 1) {
+			Map<String, Integer> limits = new LinkedHashMap<>();
+			tunedPools.forEach((tuned) -> limits.put(tuned.name(), tuned.dataSource().getMaximumPoolSize()));
+			int total = limits.values().stream().mapToInt(Integer::intValue).sum();
+			String property = "the connection limits of pools " + limits.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + " " + entry.getValue())
+				.collect(Collectors.joining(" + ")) + ", together";
+			return new BudgetReport.Pool(server(tunedPools.get(0).dataSource()), total, property,
+					this.properties.getInstances(), this.properties.getReservedConnections(), limits,
+					tunedPools.size());
+		}
+		TunedPool tuned = tunedPools.isEmpty() ? null : tunedPools.get(0);
 		HikariDataSource pool = (tuned != null) ? tuned.dataSource() : null;
 		int connectionLimit = (pool != null) ? pool.getMaximumPoolSize() : this.properties.getConnectionLimit();
 		String property = CONNECTION_LIMIT;
@@ -362,16 +411,18 @@ public final class ConnectionBudget implements DisposableBean {
 				.findFirst()
 				.orElse(null);
 			// Name the property the user set, so that the fix changes the right one.
-			if (setting != null && setting.origin().startsWith("spring.")) {
+			if (setting != null && (setting.origin().startsWith("spring.")
+					|| setting.origin().startsWith(PoolGuardProperties.PREFIX + ".pools."))) {
 				property = setting.origin();
 			}
 		}
-		String server = (pool != null) ? describe(pool.getJdbcUrl()) : "no PostgreSQL pool";
-		if (pool != null && pool.getUsername() != null) {
-			server = server + " as " + pool.getUsername();
-		}
-		return new BudgetReport.Pool(server, connectionLimit, property, this.properties.getInstances(),
-				this.properties.getReservedConnections());
+		return new BudgetReport.Pool((pool != null) ? server(pool) : "no PostgreSQL pool", connectionLimit, property,
+				this.properties.getInstances(), this.properties.getReservedConnections());
+	}
+
+	private static String server(HikariDataSource pool) {
+		String server = describe(pool.getJdbcUrl());
+		return (pool.getUsername() != null) ? server + " as " + pool.getUsername() : server;
 	}
 
 	/** The URL without its query string, where pgjdbc accepts a password. */

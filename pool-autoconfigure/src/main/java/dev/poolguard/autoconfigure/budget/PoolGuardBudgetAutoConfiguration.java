@@ -1,5 +1,7 @@
 package dev.poolguard.autoconfigure.budget;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -49,17 +51,28 @@ public final class PoolGuardBudgetAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(BudgetCheckCondition.class)
+	ConnectionBudgets poolGuardConnectionBudgets(ObjectProvider<TunedPools> tunedPools,
+			PoolGuardProperties properties) {
+		return new ConnectionBudgets(tunedPools::getIfAvailable, properties);
+	}
+
+	/**
+	 * The budget of the main pool's server, with every pool on that server added up.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnSingleCandidate(DataSource.class)
 	@Conditional(BudgetCheckCondition.class)
-	ConnectionBudget poolGuardConnectionBudget(ObjectProvider<TunedPools> tunedPools, PoolGuardProperties properties) {
-		return new ConnectionBudget(() -> pool(tunedPools), properties);
+	ConnectionBudget poolGuardConnectionBudget(ConnectionBudgets budgets) {
+		return budgets.main();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(BudgetCheckCondition.class)
 	@ConditionalOnBooleanProperty(name = "poolguard.verify", havingValue = false, matchIfMissing = true)
-	static BudgetStartupCheck poolGuardBudgetStartupCheck(ObjectProvider<ConnectionBudget> budget,
+	static BudgetStartupCheck poolGuardBudgetStartupCheck(ObjectProvider<ConnectionBudgets> budget,
 			ObjectProvider<TunedPools> tunedPools, Environment environment) {
 		// A post-processor is made before configuration properties are bound.
 		BudgetMode mode = Binder.get(environment)
@@ -71,9 +84,12 @@ public final class PoolGuardBudgetAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("poolguard.verify")
-	BudgetVerification poolGuardBudgetVerification(ObjectProvider<ConnectionBudget> budget,
+	BudgetVerification poolGuardBudgetVerification(ObjectProvider<ConnectionBudgets> budgets,
 			PoolGuardProperties properties) {
-		return new BudgetVerification(budget, properties);
+		return new BudgetVerification(() -> {
+			ConnectionBudgets all = budgets.getIfAvailable();
+			return (all != null) ? all.all() : List.<ConnectionBudget>of();
+		}, properties);
 	}
 
 	/**
@@ -81,7 +97,11 @@ public final class PoolGuardBudgetAutoConfiguration {
 	 */
 	static TunedPool pool(ObjectProvider<TunedPools> tunedPools) {
 		TunedPools pools = tunedPools.getIfAvailable();
-		return (pools != null && !pools.isEmpty()) ? pools.all().get(0) : null;
+		if (pools == null || pools.isEmpty()) {
+			return null;
+		}
+		TunedPool springBootPool = pools.get("dataSource");
+		return (springBootPool != null) ? springBootPool : pools.all().get(0);
 	}
 
 	private static HikariDataSource dataSourceOf(TunedPool pool) {
@@ -99,8 +119,8 @@ public final class PoolGuardBudgetAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "poolGuardBudgetMeterBinder")
 		@Conditional(BudgetCheckCondition.class)
-		BudgetMeterBinder poolGuardBudgetMeterBinder(ObjectProvider<ConnectionBudget> budget) {
-			return new BudgetMeterBinder(budget);
+		BudgetMeterBinder poolGuardBudgetMeterBinder(ObjectProvider<ConnectionBudgets> budgets) {
+			return new BudgetMeterBinder(budgets);
 		}
 
 		@Bean
@@ -115,9 +135,22 @@ public final class PoolGuardBudgetAutoConfiguration {
 		@ConditionalOnSingleCandidate(DataSource.class)
 		SizingAdvisor poolGuardSizingAdvisor(MeterRegistry registry, ObjectProvider<TunedPools> tunedPools,
 				ObjectProvider<ConnectionBudget> budget, PoolGuardProperties properties) {
-			return new SizingAdvisor(registry, () -> dataSourceOf(pool(tunedPools)),
+			SizingAdvisor advisor = new SizingAdvisor(registry, () -> dataSourceOf(pool(tunedPools)),
 					() -> budget.stream().findFirst().map(ConnectionBudget::report).orElse(null),
 					properties.getBudget().getAdviceWindow());
+			// The budget is the server's: the other pools on it keep their share.
+			advisor.shareBudgetWith(() -> {
+				TunedPool advised = pool(tunedPools);
+				return budget.stream()
+					.findFirst()
+					.map((shared) -> shared.pools()
+						.stream()
+						.filter((other) -> other != advised)
+						.mapToInt((other) -> other.dataSource().getMaximumPoolSize())
+						.sum())
+					.orElse(0);
+			});
+			return advisor;
 		}
 
 	}

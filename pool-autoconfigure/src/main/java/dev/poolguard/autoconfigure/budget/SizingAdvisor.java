@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -36,6 +37,9 @@ public final class SizingAdvisor implements SmartLifecycle {
 	private final PoolDemand demand;
 
 	private final Supplier<BudgetReport> budget;
+
+	/** What the other pools on the same server may open, out of the shared budget. */
+	private volatile IntSupplier otherPools = () -> 0;
 
 	private final Duration window;
 
@@ -125,9 +129,19 @@ public final class SizingAdvisor implements SmartLifecycle {
 		return advise().toMap();
 	}
 
+	/**
+	 * Makes the advice share its budget with the other pools on the pool's server: it
+	 * recommends at most the budget less what they may open.
+	 * @param otherPools the sum of the other pools' connection limits
+	 */
+	void shareBudgetWith(IntSupplier otherPools) {
+		this.otherPools = otherPools;
+	}
+
 	private Integer connectionBudget() {
 		BudgetReport report = this.budget.get();
-		return (report != null) ? report.connectionBudget() : null;
+		Integer budget = (report != null) ? report.connectionBudget() : null;
+		return (budget != null) ? Math.max(0, budget - this.otherPools.getAsInt()) : null;
 	}
 
 	private Sample sample() {

@@ -29,7 +29,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
  * <ul>
  * <li>anything under a map, such as {@code poolguard.driver-properties.*};
  * <li>{@code poolguard.pools.<name>.<key>} where {@code <key>} is known at the top
- * level: one pool's own value of a setting;
+ * level and is a setting of one pool ({@link PerPoolProperties#PER_POOL_GROUPS}): one
+ * pool's own value of a setting;
  * <li>anything under {@code poolguard.replica.*} while
  * {@link PoolGuardProperties} has no such group yet (features on their way: an early
  * setting must not stop an application);
@@ -112,9 +113,22 @@ final class KnownProperties {
 		if (elements.get(0).equals(POOLS)) {
 			// poolguard.pools.<name>.<key>; a name may itself hold separators.
 			for (int keyStart = 2; keyStart < elements.size(); keyStart++) {
-				if (isKnown(elements.subList(keyStart, elements.size()))) {
+				if (isKnownPerPool(elements.subList(keyStart, elements.size()))) {
 					return true;
 				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a key is one a pool may set for itself: known at the top level, and not a
+	 * setting of the whole application (instances, budget, replica…).
+	 */
+	private boolean isKnownPerPool(List<String> key) {
+		for (int end = 1; end <= key.size(); end++) {
+			if (PerPoolProperties.PER_POOL_GROUPS.contains(String.join("", key.subList(0, end)))) {
+				return isKnown(key);
 			}
 		}
 		return false;

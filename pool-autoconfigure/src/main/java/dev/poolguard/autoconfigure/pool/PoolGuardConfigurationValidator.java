@@ -2,6 +2,7 @@ package dev.poolguard.autoconfigure.pool;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import dev.poolguard.autoconfigure.PoolGuardConfigurationException.Problem;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
@@ -57,10 +58,21 @@ final class PoolGuardConfigurationValidator {
 	}
 
 	static void validate(EffectivePoolSettings settings, PoolGuardProperties properties, List<Problem> problems) {
+		validate(settings, properties, problems, (key) -> PoolGuardProperties.PREFIX + "." + key);
+	}
+
+	/**
+	 * Validates one pool's configuration.
+	 * @param names the property that set a key, such as
+	 * {@code poolguard.pools.scripts.retry.max-attempts}, so that a problem names what
+	 * to change
+	 */
+	static void validate(EffectivePoolSettings settings, PoolGuardProperties properties, List<Problem> problems,
+			UnaryOperator<String> names) {
 		PoolGuardConfigurationValidator validator = new PoolGuardConfigurationValidator(settings, problems);
 		validator.validatePool();
 		validator.validateDriver();
-		validateOthers(properties, problems);
+		validateOthers(properties, problems, names);
 	}
 
 	/**
@@ -72,6 +84,24 @@ final class PoolGuardConfigurationValidator {
 			List<Problem> problems) {
 		problems.addAll(UnknownProperties.find(environment));
 		validate(settings, properties, problems);
+	}
+
+	/**
+	 * The read replica's settings, checked once for the application.
+	 */
+	static void validateReplica(PoolGuardProperties.Replica replica, List<Problem> problems) {
+		Checker check = new Checker(problems, (key) -> PoolGuardProperties.PREFIX + ".replica." + key);
+		check.that(replica.getUrl() == null || PostgresUrls.isPostgres(replica.getUrl()), "url",
+				PostgresUrls.describe(replica.getUrl()), "PoolGuard routes read-only work only to a PostgreSQL standby",
+				"Set it to the standby's jdbc:postgresql:// URL, or remove it.");
+		Duration maxLag = replica.getMaxLag();
+		check.that(maxLag != null && !maxLag.isNegative() && atMost(maxLag, MAX_WINDOW_DURATION), "max-lag", maxLag,
+				"it must be between 0 (no lag check) and 1h", "Set it to 0 or more, at most 1h; 10s suits most services.");
+		Duration interval = replica.getCheckInterval();
+		check.that(atLeast(interval, Duration.ofMillis(100)) && atMost(interval, Duration.ofMinutes(1)),
+				"check-interval", interval,
+				"checking more often than every 100ms loads both servers, less often than every minute leaves read-only work on a dead or late replica",
+				"Set it between 100ms and 1m; 1s suits most services.");
 	}
 
 	private void validatePool() {
@@ -162,8 +192,9 @@ final class PoolGuardConfigurationValidator {
 				"Set it to 5m or less; 5s suits most services.");
 	}
 
-	private static void validateOthers(PoolGuardProperties properties, List<Problem> problems) {
-		Checker check = new Checker(problems);
+	private static void validateOthers(PoolGuardProperties properties, List<Problem> problems,
+			UnaryOperator<String> names) {
+		Checker check = new Checker(problems, names);
 		check.that(properties.getInstances() >= 1, "instances", properties.getInstances(),
 				"at least one instance shares the server", "Set it to the number of instances you run, 1 or more.");
 		check.that(properties.getInstances() <= MAX_INSTANCES, "instances", properties.getInstances(),
@@ -278,12 +309,11 @@ final class PoolGuardConfigurationValidator {
 		return value != null && !value.isNegative() && !value.isZero();
 	}
 
-	private record Checker(List<Problem> problems) {
+	private record Checker(List<Problem> problems, UnaryOperator<String> names) {
 
 		void that(boolean valid, String name, Object value, String reason, String fix) {
 			if (!valid) {
-				this.problems.add(new Problem(PoolGuardProperties.PREFIX + "." + name, EffectiveSetting.display(value),
-						reason, fix));
+				this.problems.add(new Problem(this.names.apply(name), EffectiveSetting.display(value), reason, fix));
 			}
 		}
 

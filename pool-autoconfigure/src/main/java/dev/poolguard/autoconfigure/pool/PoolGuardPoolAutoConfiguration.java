@@ -3,6 +3,7 @@ package dev.poolguard.autoconfigure.pool;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -30,6 +31,11 @@ public final class PoolGuardPoolAutoConfiguration {
 	@ConditionalOnMissingBean
 	TunedPools poolGuardTunedPools() {
 		return new TunedPools();
+	}
+
+	@Bean
+	static PoolNamesCheck poolGuardPoolNamesCheck(Environment environment, ListableBeanFactory beanFactory) {
+		return new PoolNamesCheck(environment, beanFactory);
 	}
 
 	@Bean

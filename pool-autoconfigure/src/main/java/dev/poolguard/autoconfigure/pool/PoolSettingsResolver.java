@@ -40,10 +40,28 @@ final class PoolSettingsResolver {
 	private static final String GENERATED_APPLICATION_NAME = "app-" + ProcessHandle.current().pid() + "-"
 			+ Integer.toHexString(new java.security.SecureRandom().nextInt(0x10000));
 
+	/** The bean name of the pool Spring Boot builds from spring.datasource.*. */
+	static final String SPRING_BOOT_POOL = "dataSource";
+
 	private final Binder binder;
 
+	private final String poolName;
+
 	PoolSettingsResolver(Binder binder) {
+		this(binder, SPRING_BOOT_POOL);
+	}
+
+	/**
+	 * A resolver for one pool. For Spring Boot's own pool ({@value #SPRING_BOOT_POOL}) a
+	 * top-level value conflicts with a different {@code spring.datasource.hikari.*}
+	 * one. Any other pool was built by the application, typically bound from a prefix of
+	 * its own: the values it set on its bean win over top-level {@code poolguard.*}
+	 * values (which apply to every pool), and conflict only with the pool's own
+	 * {@code poolguard.pools.<name>.*} values.
+	 */
+	PoolSettingsResolver(Binder binder, String poolName) {
 		this.binder = binder;
+		this.poolName = poolName;
 	}
 
 	EffectivePoolSettings resolve(PoolGuardProperties properties, HikariConfig pool, List<Problem> problems) {
@@ -89,12 +107,13 @@ final class PoolSettingsResolver {
 	private EffectiveSetting choose(PoolSetting setting, PoolGuardProperties properties, EffectiveSetting existing,
 			Map<PoolSetting, EffectiveSetting> resolved, List<Problem> problems) {
 		Object configured = setting.configuredValue(properties);
-		if (isBound(setting.property())) {
+		String configuredBy = configuredBy(setting);
+		if (configuredBy != null && (existing == null || isSpringBootPool() || !configuredBy.equals(setting.property()))) {
 			if (existing != null && !Objects.equals(existing.value(), configured)) {
-				problems.add(conflict(setting.property(), EffectiveSetting.display(configured), existing,
+				problems.add(conflict(configuredBy, EffectiveSetting.display(configured), existing,
 						existing.displayValue()));
 			}
-			return new EffectiveSetting(setting.property(), configured, setting.property());
+			return new EffectiveSetting(setting.property(), configured, configuredBy);
 		}
 		if (setting == PoolSetting.PREPARE_THRESHOLD
 				&& Integer.valueOf(0).equals(resolved.get(PoolSetting.STATEMENT_CACHE_SIZE).value())) {
@@ -161,11 +180,12 @@ final class PoolSettingsResolver {
 	 */
 	private EffectiveSetting setOnPool(PoolSetting setting, HikariConfig pool) {
 		Object value = setting.hikariValue(pool);
-		if (isBound(setting.springProperty())) {
+		if (isSpringBootPool() && isBound(setting.springProperty())) {
 			return new EffectiveSetting(setting.property(), value, setting.springProperty());
 		}
 		if (!Objects.equals(value, setting.hikariValue(HIKARI_DEFAULTS))) {
-			return new EffectiveSetting(setting.property(), value, "the HikariDataSource bean");
+			return new EffectiveSetting(setting.property(), value,
+					isSpringBootPool() ? "the HikariDataSource bean" : "the " + this.poolName + " bean");
 		}
 		return null;
 	}
@@ -200,6 +220,22 @@ final class PoolSettingsResolver {
 					"spring.datasource.hikari.data-source-properties." + key);
 		}
 		return null;
+	}
+
+	/**
+	 * The property that gives a setting its value for this pool: the pool's own
+	 * {@code poolguard.pools.<name>.*}, else the top-level one, else none.
+	 */
+	private String configuredBy(PoolSetting setting) {
+		String key = setting.property().substring(PoolGuardProperties.PREFIX.length() + 1);
+		if (PerPoolProperties.isSet(this.binder, this.poolName, key)) {
+			return PerPoolProperties.property(this.poolName, key);
+		}
+		return isBound(setting.property()) ? setting.property() : null;
+	}
+
+	private boolean isSpringBootPool() {
+		return SPRING_BOOT_POOL.equals(this.poolName);
 	}
 
 	private boolean isBound(String property) {

@@ -2,6 +2,7 @@ package dev.poolguard.autoconfigure.pool;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -35,6 +36,8 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 
 	private final ObjectProvider<TunedPools> tunedPools;
 
+	private final AtomicBoolean replicaChecked = new AtomicBoolean();
+
 	PoolTuningPostProcessor(ObjectProvider<PoolGuardProperties> properties, Environment environment,
 			ObjectProvider<TunedPools> tunedPools) {
 		this.properties = properties;
@@ -56,11 +59,24 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 					+ PostgresUrls.describe(pool.getJdbcUrl()) + "); the pool keeps Spring Boot's settings.");
 			return;
 		}
-		PoolGuardProperties properties = this.properties.getObject();
+		// The bean first: a value that does not bind fails there, named as written.
+		this.properties.getObject();
+		Binder binder = Binder.get(this.environment);
+		PoolGuardProperties properties = PerPoolProperties.bind(binder, beanName);
+		if (!properties.isEnabled()) {
+			logger.info("PoolGuard leaves pool '" + beanName + "' as it was built ("
+					+ PerPoolProperties.property(beanName, "enabled") + "=false).");
+			return;
+		}
 		List<Problem> problems = new ArrayList<>();
-		EffectivePoolSettings settings = new PoolSettingsResolver(Binder.get(this.environment)).resolve(properties,
-				pool, problems);
-		PoolGuardConfigurationValidator.validate(settings, properties, this.environment, problems);
+		EffectivePoolSettings settings = new PoolSettingsResolver(binder, beanName).resolve(properties, pool, problems);
+		problems.addAll(UnknownProperties.find(this.environment));
+		PoolGuardConfigurationValidator.validate(settings, properties, problems,
+				(key) -> PerPoolProperties.isSet(binder, beanName, key) ? PerPoolProperties.property(beanName, key)
+						: PoolGuardProperties.PREFIX + "." + key);
+		if (this.replicaChecked.compareAndSet(false, true)) {
+			PoolGuardConfigurationValidator.validateReplica(properties.getReplica(), problems);
+		}
 		if (!problems.isEmpty()) {
 			throw new PoolGuardConfigurationException(problems);
 		}
@@ -80,7 +96,8 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 		if (!problems.isEmpty()) {
 			throw new PoolGuardConfigurationException(problems);
 		}
-		TunedPool tuned = new TunedPool(beanName, settings, pool, sideConnections, pooler, primaryExpected);
+		TunedPool tuned = new TunedPool(beanName, settings, pool, sideConnections, pooler, primaryExpected,
+				properties);
 		this.tunedPools.ifAvailable((pools) -> pools.add(tuned));
 		EffectiveSetting applicationName = settings.get(PoolSetting.APPLICATION_NAME);
 		if (PoolSettingsResolver.GENERATED_ORIGIN.equals(applicationName.origin())) {
@@ -88,7 +105,8 @@ final class PoolTuningPostProcessor implements BeanPostProcessor, PriorityOrdere
 					+ "' in pg_stat_activity because spring.application.name is not set; set it (or "
 					+ "poolguard.application-name) to a name of your own.");
 		}
-		logger.info("PoolGuard tuned pool to " + PostgresUrls.describe(pool.getJdbcUrl()) + ": "
+		logger.info("PoolGuard tuned pool " + (PoolSettingsResolver.SPRING_BOOT_POOL.equals(beanName) ? "" : "'" + beanName + "' ")
+				+ "to " + PostgresUrls.describe(pool.getJdbcUrl()) + ": "
 				+ settings.all()
 					.stream()
 					.filter((setting) -> setting.value() != null)

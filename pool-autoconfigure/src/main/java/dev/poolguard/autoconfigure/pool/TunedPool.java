@@ -1,6 +1,7 @@
 package dev.poolguard.autoconfigure.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.poolguard.autoconfigure.PoolGuardProperties;
 
 /**
  * A PostgreSQL HikariCP pool that PoolGuard tuned: the one model every other part of
@@ -24,11 +25,14 @@ public final class TunedPool {
 
 	private final boolean primaryExpected;
 
+	private final PoolGuardProperties properties;
+
 	private volatile HikariDataSource dataSource;
 
 	TunedPool(String name, EffectivePoolSettings settings, HikariDataSource dataSource,
-			SideConnections sideConnections, Pooler pooler, boolean primaryExpected) {
+			SideConnections sideConnections, Pooler pooler, boolean primaryExpected, PoolGuardProperties properties) {
 		this.name = name;
+		this.properties = properties;
 		this.settings = settings;
 		this.dataSource = dataSource;
 		this.sideConnections = sideConnections;
@@ -52,6 +56,17 @@ public final class TunedPool {
 	 */
 	public String instanceName() {
 		return DEFAULT_BEAN_NAME.equals(this.name) ? "poolguard" : "poolguard-" + this.name;
+	}
+
+	/**
+	 * The configuration in force for this pool: the top-level {@code poolguard.*} values
+	 * with the pool's own {@code poolguard.pools.<name>.*} over them. Read a per-pool
+	 * setting (retry, circuit breaker, max-waiting, health) from here, not from the
+	 * application's {@link PoolGuardProperties} bean.
+	 * @return the pool's configuration
+	 */
+	public PoolGuardProperties properties() {
+		return this.properties;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.poolguard.autoconfigure.resilience;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
+import dev.poolguard.autoconfigure.pool.PerPoolProperties;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -50,18 +51,20 @@ public final class PoolGuardResilienceAutoConfiguration {
 	AcquisitionResilienceFactory poolGuardAcquisitionResilienceFactory(PoolGuardProperties properties,
 			ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<RetryRegistry> retries) {
 		return (pool) -> {
+			// The pool's own configuration: top-level values with poolguard.pools.<name>.* over them.
+			PoolGuardProperties poolProperties = (pool.properties() != null) ? pool.properties() : properties;
 			String name = pool.instanceName();
 			CircuitBreaker circuitBreaker = null;
-			if (properties.getCircuitBreaker().isEnabled()) {
+			if (poolProperties.getCircuitBreaker().isEnabled()) {
 				circuitBreaker = circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults)
-					.circuitBreaker(name, ResilienceConfigs.circuitBreaker(properties.getCircuitBreaker()));
+					.circuitBreaker(name, ResilienceConfigs.circuitBreaker(poolProperties.getCircuitBreaker()));
 			}
 			Retry retry = null;
-			if (properties.getRetry().isEnabled()) {
+			if (poolProperties.getRetry().isEnabled()) {
 				retry = retries.getIfAvailable(RetryRegistry::ofDefaults)
-					.retry(name, ResilienceConfigs.retry(properties.getRetry()));
+					.retry(name, ResilienceConfigs.retry(poolProperties.getRetry()));
 			}
-			return new AcquisitionResilience(circuitBreaker, retry, properties.getMaxWaiting());
+			return new AcquisitionResilience(circuitBreaker, retry, poolProperties.getMaxWaiting());
 		};
 	}
 
@@ -85,7 +88,7 @@ public final class PoolGuardResilienceAutoConfiguration {
 		CircuitBreakerConfigCustomizer poolGuardCircuitBreakerConfigCustomizer(PoolGuardProperties properties,
 				Environment environment) {
 			return CircuitBreakerConfigCustomizer.of(AcquisitionResilience.INSTANCE_NAME,
-					(builder) -> ResilienceConfigs.apply(builder, properties.getCircuitBreaker(),
+					(builder) -> ResilienceConfigs.apply(builder, springBootPool(environment).getCircuitBreaker(),
 							(name) -> isSet(environment, "resilience4j.circuitbreaker.instances.poolguard." + name)));
 		}
 
@@ -93,8 +96,21 @@ public final class PoolGuardResilienceAutoConfiguration {
 		@ConditionalOnMissingBean(name = "poolGuardRetryConfigCustomizer")
 		RetryConfigCustomizer poolGuardRetryConfigCustomizer(PoolGuardProperties properties, Environment environment) {
 			return RetryConfigCustomizer.of(AcquisitionResilience.INSTANCE_NAME,
-					(builder) -> ResilienceConfigs.apply(builder, properties.getRetry(),
+					(builder) -> ResilienceConfigs.apply(builder, springBootPool(environment).getRetry(),
 							(name) -> isSet(environment, "resilience4j.retry.instances.poolguard." + name)));
+		}
+
+		/**
+		 * The same for the {@code poolguard-<bean name>} instances of the other pools.
+		 */
+		@Bean
+		static PoolInstanceCustomizers poolGuardPoolInstanceCustomizers(Environment environment) {
+			return new PoolInstanceCustomizers(environment);
+		}
+
+		/** Spring Boot's pool's configuration, poolguard.pools.dataSource.* included. */
+		private static PoolGuardProperties springBootPool(Environment environment) {
+			return PerPoolProperties.bind(Binder.get(environment), "dataSource");
 		}
 
 		private static boolean isSet(Environment environment, String property) {
