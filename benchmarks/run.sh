@@ -18,7 +18,7 @@
 #   --configs a,b,c          configurations run one after another (a: Boot's defaults,
 #                            b: seed 004's pool of 50, c: PoolGuard)
 #   --scenarios peak,outage  only these scenarios (baseline, peak, spike, endurance,
-#                            outage, frozen, business, overload)
+#                            outage, frozen, business, overload, overload-platform)
 #   --no-physical-limit      skip the pgbench comparison
 #   --limit-threads N        threads and connections of the physical limit (default 8)
 # Environment: VT_JAVA=/path/to/java, a Java 21+ for the virtual-thread overload (without

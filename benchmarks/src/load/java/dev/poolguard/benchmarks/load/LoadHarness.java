@@ -62,6 +62,8 @@ public final class LoadHarness {
 		all.put("a", new Configuration("a", "(a) Boot defaults, no PoolGuard: pool 10, 30 s", false, plain));
 		all.put("b", new Configuration("b", "(b) seed 004's fix: pool 50, 30 s", false, concat(plain, pool50)));
 		all.put("c", new Configuration("c", "(c) PoolGuard tuned: pool 50, 5 s, breaker, load shedding", true, tuned));
+		all.put("c-10", new Configuration("c-10", "(c) PoolGuard, pool 10 (Boot's size), 5 s, load shedding", true,
+				List.of("--poolguard.connection-limit=10")));
 		all.put("b-vt", new Configuration("b-vt", "(b) plain HikariCP, pool 50, virtual threads", false,
 				concat(plain, pool50, virtual)));
 		all.put("c-vt", new Configuration("c-vt", "(c) PoolGuard, pool 50, virtual threads", true,
@@ -106,6 +108,10 @@ public final class LoadHarness {
 						}
 					}
 					case SIDE_BY_SIDE -> passed &= harness.apps(chosen, List.of(warmup, scenario), false, scenarios);
+					// Platform threads: Boot's pool of 10 (a) against PoolGuard's pool of 10.
+					case PLATFORM_OVERLOAD -> passed &= harness.apps(
+							List.of(configurations.get("a"), configurations.get("c-10")), List.of(warmup, scenario),
+							false, scenarios);
 					case VIRTUAL_THREADS -> {
 						if (options.vtJavaVersion() >= 21) {
 							passed &= harness.apps(List.of(configurations.get("b-vt"), configurations.get("c-vt")),

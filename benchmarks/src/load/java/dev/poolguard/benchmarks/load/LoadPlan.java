@@ -70,6 +70,9 @@ record LoadPlan(Scenario scenario, List<Target> targets) {
 				new Scenario("business", Mode.SIDE_BY_SIDE, true, 100, s(quick ? 3 : 5), s(quick ? 6 : 60), s(0), null,
 						List.of(new Check(null, "errors", 0), new Check(null, "p95", 50))),
 				new Scenario("overload", Mode.VIRTUAL_THREADS, false, quick ? 1000 : 1500, s(quick ? 5 : 10),
+						s(quick ? 8 : 60), s(0), null, List.of(new Check(null, "errors", 0), new Check(null, "p95", 5_500))),
+				// 300 users on a pool of 10 and Tomcat's 200 threads: more than the pool serves in time.
+				new Scenario("overload-platform", Mode.PLATFORM_OVERLOAD, false, 300, s(quick ? 5 : 10),
 						s(quick ? 8 : 60), s(0), null, List.of(new Check(null, "errors", 0), new Check(null, "p95", 5_500))));
 	}
 
@@ -80,11 +83,12 @@ record LoadPlan(Scenario scenario, List<Target> targets) {
 	/**
 	 * How a scenario's configurations run: one after another (each asserted), the same behind
 	 * a TCP proxy the harness freezes, or side by side (only PoolGuard's asserted): all
-	 * configurations, or plain HikariCP and PoolGuard on virtual threads.
+	 * configurations, plain HikariCP and PoolGuard on pools of 10 under a platform-thread
+ * overload, or plain HikariCP and PoolGuard on virtual threads.
 	 */
 	enum Mode {
 
-		SEQUENTIAL, FROZEN, SIDE_BY_SIDE, VIRTUAL_THREADS
+		SEQUENTIAL, FROZEN, SIDE_BY_SIDE, PLATFORM_OVERLOAD, VIRTUAL_THREADS
 
 	}
 
