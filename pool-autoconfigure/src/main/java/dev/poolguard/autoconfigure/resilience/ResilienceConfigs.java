@@ -4,7 +4,6 @@ import dev.poolguard.autoconfigure.PoolGuardProperties;
 import java.util.function.Predicate;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryConfig;
@@ -38,11 +37,6 @@ final class ResilienceConfigs {
 		}
 		if (!setElsewhere.test("minimum-number-of-calls")) {
 			builder.minimumNumberOfCalls(properties.getMinimumNumberOfCalls());
-		}
-		if (!setElsewhere.test("sliding-window-synchronization-strategy")) {
-			// Every acquisition, on every thread, writes the window: lock-free keeps that
-			// from serializing the callers.
-			builder.slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE);
 		}
 		if (!setElsewhere.test("record-exceptions") && !setElsewhere.test("ignore-exceptions")
 				&& !setElsewhere.test("record-failure-predicate") && !setElsewhere.test("ignore-exception-predicate")) {

@@ -77,8 +77,6 @@ class Resilience4jSpringBootIntegrationTests {
 		assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED);
 		assertThat(config.getWaitIntervalFunctionInOpenState().apply(1)).as("PoolGuard's 1s, not Resilience4j's 60s")
 			.isEqualTo(Duration.ofSeconds(1).toMillis());
-		assertThat(config.getSlidingWindowSynchronizationStrategy())
-			.isEqualTo(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE);
 		Retry retry = resilience().retry();
 		assertThat(retry.getRetryConfig().getMaxAttempts()).isEqualTo(5);
 		assertThat(retry.getRetryConfig().getIntervalBiFunction().apply(1, null)).as("PoolGuard's first backoff")
