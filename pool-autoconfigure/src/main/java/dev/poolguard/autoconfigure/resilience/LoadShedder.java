@@ -14,10 +14,10 @@ import com.zaxxer.hikari.HikariPoolMXBean;
  * <p>
  * By Little's law a caller that finds {@code n} callers waiting ahead of it waits about
  * {@code (n + 1) / r}, where {@code r} is the rate at which the pool hands out
- * connections; it is admitted while that is within half the timeout. {@code r} is the
- * pool's capacity as measured: the most connections it
- * handed out in one second over the last ten, so that the first second of a burst after a
- * quiet spell is not judged by the quiet. It is never taken below
+ * connections; it is admitted while that is within three quarters of the timeout.
+ * {@code r} is the pool's capacity as measured: the most connections it handed out in one
+ * second over the last ten, so that the first second of a burst after a quiet spell is not
+ * judged by the quiet. It is never taken below
  * {@code connection-limit / pool-timeout}, each connection coming back once within the
  * timeout, and nothing is shed by it before a whole second has been measured: until
  * then HikariCP's own timeout bounds every wait. {@code poolguard.max-waiting} stays a
@@ -41,7 +41,7 @@ final class LoadShedder {
 	 * fluctuates, and HikariCP does not serve its waiters first come, first served, so
 	 * the wait of one caller has a long tail.
 	 */
-	private static final double TARGET_SHARE_OF_TIMEOUT = 0.5;
+	private static final double TARGET_SHARE_OF_TIMEOUT = 0.75;
 
 	private static final long SECOND_NANOS = 1_000_000_000L;
 
