@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged sample jar, started as a user would start it: {@code java -jar}, on the JDK
- * that runs the tests or on another one named by {@code poolguard.sample.java-homes}.
+ * that runs the tests or on another one named by {@code sample.java-homes}.
  */
 final class SampleJar implements AutoCloseable {
 
@@ -45,13 +45,13 @@ final class SampleJar implements AutoCloseable {
 
 	/**
 	 * The JDKs to run the jar on: the one running the tests, and those listed (by their
-	 * home, separated by the path separator) in the {@code poolguard.sample.java-homes}
+	 * home, separated by the path separator) in the {@code sample.java-homes}
 	 * system property, which {@code .ci/run} fills with the JDK 21 and 25 it finds.
 	 * @return the java homes
 	 */
 	static Stream<String> javaHomes() {
 		List<String> homes = new ArrayList<>(List.of(System.getProperty("java.home")));
-		for (String home : System.getProperty("poolguard.sample.java-homes", "").split(File.pathSeparator)) {
+		for (String home : System.getProperty("sample.java-homes", "").split(File.pathSeparator)) {
 			if (!home.isBlank()) {
 				homes.add(home.trim());
 			}

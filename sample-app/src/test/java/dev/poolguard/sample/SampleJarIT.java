@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The packaged sample, run the way the README tells a user to: {@code java -jar}, nothing
  * configured. It starts its own PostgreSQL, reports UP and serves the seeded clients; on
- * the JDK running the build and on each JDK in {@code poolguard.sample.java-homes}.
+ * the JDK running the build and on each JDK in {@code sample.java-homes}.
  */
 class SampleJarIT {
 
