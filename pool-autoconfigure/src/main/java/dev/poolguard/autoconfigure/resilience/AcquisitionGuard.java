@@ -174,7 +174,7 @@ final class AcquisitionGuard {
 
 	private Connection get(CheckedSupplier<Connection> guarded) throws SQLException {
 		AcquisitionObserver.Rejection shed = this.shedder.tryEnter(poolStatistics(), this.pool.getMaximumPoolSize(),
-				Duration.ofMillis(this.pool.getConnectionTimeout()));
+				this.pool.getConnectionTimeout());
 		if (shed != null) {
 			throw shed(shed);
 		}

@@ -1,6 +1,5 @@
 package dev.poolguard.autoconfigure.resilience;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -77,11 +76,11 @@ final class LoadShedder {
 	 * Counts the calling thread in, unless it is to be turned away.
 	 * @param pool the pool's statistics, or {@code null} before it started
 	 * @param connectionLimit the pool's size
-	 * @param poolTimeout how long a caller may wait for a connection
+	 * @param poolTimeoutMillis how long a caller may wait for a connection
 	 * @return {@code null} when the caller may go on (it must then call {@link #leave()}),
 	 * else why it is turned away
 	 */
-	AcquisitionObserver.Rejection tryEnter(HikariPoolMXBean pool, int connectionLimit, Duration poolTimeout) {
+	AcquisitionObserver.Rejection tryEnter(HikariPoolMXBean pool, int connectionLimit, long poolTimeoutMillis) {
 		long inside = this.inside.incrementAndGet();
 		if (pool == null || inside <= Math.min(this.maxWaiting, connectionLimit * TARGET_SHARE_OF_TIMEOUT)) {
 			// Fewer callers than any rule would turn away: no need to ask the pool.
@@ -95,7 +94,7 @@ final class LoadShedder {
 		if (waiting > this.maxWaiting) {
 			rejection = AcquisitionObserver.Rejection.MAX_WAITING;
 		}
-		else if (waiting > admissible(connectionLimit, poolTimeout)) {
+		else if (waiting > admissible(connectionLimit, poolTimeoutMillis)) {
 			rejection = AcquisitionObserver.Rejection.EXPECTED_WAIT;
 		}
 		if (rejection != null) {
@@ -107,12 +106,12 @@ final class LoadShedder {
 	/**
 	 * The most callers that can wait and still expect a connection within the target.
 	 */
-	private double admissible(int connectionLimit, Duration poolTimeout) {
+	private double admissible(int connectionLimit, long poolTimeoutMillis) {
 		double capacity = this.capacity;
 		if (Double.isNaN(capacity)) {
 			return Double.MAX_VALUE;
 		}
-		double seconds = Math.max(0.001, poolTimeout.toNanos() / 1e9);
+		double seconds = Math.max(0.001, poolTimeoutMillis / 1e3);
 		return Math.max(capacity, connectionLimit / seconds) * seconds * TARGET_SHARE_OF_TIMEOUT;
 	}
 

@@ -2,7 +2,6 @@ package dev.poolguard.autoconfigure.resilience;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.PoolGuardProperties;
-import dev.poolguard.autoconfigure.pool.PerPoolProperties;
 import dev.poolguard.autoconfigure.pool.PoolGuardPoolAutoConfiguration;
 import dev.poolguard.autoconfigure.pool.TunedPools;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -17,8 +16,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -85,19 +82,15 @@ public final class PoolGuardResilienceAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "poolGuardCircuitBreakerConfigCustomizer")
-		CircuitBreakerConfigCustomizer poolGuardCircuitBreakerConfigCustomizer(PoolGuardProperties properties,
-				Environment environment) {
-			return CircuitBreakerConfigCustomizer.of(AcquisitionResilience.INSTANCE_NAME,
-					(builder) -> ResilienceConfigs.apply(builder, springBootPool(environment).getCircuitBreaker(),
-							(name) -> isSet(environment, "resilience4j.circuitbreaker.instances.poolguard." + name)));
+		CircuitBreakerConfigCustomizer poolGuardCircuitBreakerConfigCustomizer(Environment environment) {
+			return new PoolInstanceCustomizers.PoolCircuitBreakerCustomizer(AcquisitionResilience.INSTANCE_NAME,
+					environment);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(name = "poolGuardRetryConfigCustomizer")
-		RetryConfigCustomizer poolGuardRetryConfigCustomizer(PoolGuardProperties properties, Environment environment) {
-			return RetryConfigCustomizer.of(AcquisitionResilience.INSTANCE_NAME,
-					(builder) -> ResilienceConfigs.apply(builder, springBootPool(environment).getRetry(),
-							(name) -> isSet(environment, "resilience4j.retry.instances.poolguard." + name)));
+		RetryConfigCustomizer poolGuardRetryConfigCustomizer(Environment environment) {
+			return new PoolInstanceCustomizers.PoolRetryCustomizer(AcquisitionResilience.INSTANCE_NAME, environment);
 		}
 
 		/**
@@ -106,15 +99,6 @@ public final class PoolGuardResilienceAutoConfiguration {
 		@Bean
 		static PoolInstanceCustomizers poolGuardPoolInstanceCustomizers(Environment environment) {
 			return new PoolInstanceCustomizers(environment);
-		}
-
-		/** Spring Boot's pool's configuration, poolguard.pools.dataSource.* included. */
-		private static PoolGuardProperties springBootPool(Environment environment) {
-			return PerPoolProperties.bind(Binder.get(environment), "dataSource");
-		}
-
-		private static boolean isSet(Environment environment, String property) {
-			return Binder.get(environment).bind(property, Bindable.of(String.class)).isBound();
 		}
 
 	}

@@ -67,8 +67,9 @@ final class PoolInstanceCustomizers implements BeanDefinitionRegistryPostProcess
 		registry.registerBeanDefinition(beanName, definition);
 	}
 
+	/** The bean name of an instance's pool: {@code poolguard} is Spring Boot's own. */
 	private static String poolOf(String instance) {
-		return instance.substring(PREFIX.length());
+		return instance.startsWith(PREFIX) ? instance.substring(PREFIX.length()) : "dataSource";
 	}
 
 	/**

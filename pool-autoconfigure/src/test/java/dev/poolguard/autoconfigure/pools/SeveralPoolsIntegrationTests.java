@@ -1,6 +1,7 @@
 package dev.poolguard.autoconfigure.pools;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -54,6 +55,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -306,11 +308,9 @@ class SeveralPoolsIntegrationTests {
 			.hasMessageContaining("> budget 6"));
 	}
 
-	private static BudgetReport checked(ConnectionBudget budget) throws InterruptedException {
-		for (int i = 0; i < 100 && budget.report().verdict() == BudgetVerdict.UNKNOWN; i++) {
-			Thread.sleep(50);
-		}
-		return budget.report();
+	private static BudgetReport checked(ConnectionBudget budget) {
+		return await().atMost(Duration.ofSeconds(5))
+			.until(budget::report, (report) -> report.verdict() != BudgetVerdict.UNKNOWN);
 	}
 
 	private static HikariDataSource springBootPool(org.springframework.context.ApplicationContext context) {

@@ -3,6 +3,7 @@ package dev.poolguard.autoconfigure.web;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.poolguard.autoconfigure.pool.TunedPools;
@@ -14,6 +15,7 @@ import dev.poolguard.test.PostgresServers;
 import dev.poolguard.test.SwitchableEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,6 +27,7 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
@@ -104,14 +107,7 @@ class FailoverResponseIntegrationTests {
 
 			endpoint.pointAt(newPrimary, false);
 			long switched = System.nanoTime();
-			int status = 0;
-			while (status != 200 && System.nanoTime() - switched < Duration.ofSeconds(10).toNanos()) {
-				status = write(mvc).getResponse().getStatus();
-				assertThat(status).isIn(200, 503);
-				if (status != 200) {
-					Thread.sleep(50);
-				}
-			}
+			int status = writeUntilServed(mvc, true);
 			long recovered = Duration.ofNanos(System.nanoTime() - switched).toMillis();
 			System.out.println("read-only failover: slowest 503 " + slowest + " ms, writes back " + recovered
 					+ " ms after the endpoint moved");
@@ -134,7 +130,8 @@ class FailoverResponseIntegrationTests {
 			}
 			newPrimary.execute("ALTER SYSTEM SET default_transaction_read_only = on");
 			newPrimary.execute("SELECT pg_reload_conf()");
-			Thread.sleep(200);
+			await().atMost(Duration.ofSeconds(5)).until(() -> "on".equals(newPrimary.query(
+					"SHOW default_transaction_read_only", (result) -> result.next() ? result.getString(1) : null)));
 			List<Integer> statuses = new ArrayList<>();
 			for (int i = 0; i < 10; i++) {
 				statuses.add(write(mvc).getResponse().getStatus());
@@ -143,13 +140,7 @@ class FailoverResponseIntegrationTests {
 			newPrimary.execute("ALTER SYSTEM RESET default_transaction_read_only");
 			newPrimary.execute("SELECT pg_reload_conf()");
 			long writable = System.nanoTime();
-			int status = 0;
-			while (status != 200 && System.nanoTime() - writable < Duration.ofSeconds(10).toNanos()) {
-				status = write(mvc).getResponse().getStatus();
-				if (status != 200) {
-					Thread.sleep(50);
-				}
-			}
+			int status = writeUntilServed(mvc, false);
 			long recovered = Duration.ofNanos(System.nanoTime() - writable).toMillis();
 			System.out.println("read-only primary: writes back " + recovered + " ms after it became writable");
 			assertThat(status).isEqualTo(200);
@@ -192,6 +183,28 @@ class FailoverResponseIntegrationTests {
 		finally {
 			down.close();
 		}
+	}
+
+	/**
+	 * Writes every 50 ms until a write is served, for 10 s at most.
+	 * @param onlyServiceUnavailable whether every refusal must be a 503
+	 * @return the last status
+	 */
+	private static int writeUntilServed(MockMvc mvc, boolean onlyServiceUnavailable) {
+		AtomicInteger status = new AtomicInteger();
+		try {
+			await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
+				status.set(write(mvc).getResponse().getStatus());
+				if (onlyServiceUnavailable) {
+					assertThat(status.get()).isIn(200, 503);
+				}
+				return status.get() == 200;
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			// The caller's assertion on the status says what happened.
+		}
+		return status.get();
 	}
 
 	private static MvcResult write(MockMvc mvc) throws Exception {
